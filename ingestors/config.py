@@ -1,0 +1,69 @@
+"""The one place that reads Cadena's environment.
+
+Every setting has a default that works offline on a fresh clone; see
+`.env.example` at the repository root for the full list.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and credentials, read once from the environment."""
+
+    warehouse_dir: Path
+    contact: str
+    peeringdb_api_key: str | None = field(default=None, repr=False)
+    http_timeout_s: float = 30.0
+    max_response_bytes: int = 200 * 1024 * 1024
+
+    @property
+    def raw_dir(self) -> Path:
+        """Immutable raw snapshots, one folder per source."""
+        return self.warehouse_dir / "raw"
+
+    @property
+    def state_dir(self) -> Path:
+        """Small JSON files recording each source's last load (read by `cadena status`)."""
+        return self.warehouse_dir / "state"
+
+    @property
+    def working_db(self) -> Path:
+        """The read-write DuckDB file. Only the writer pool opens it."""
+        return self.warehouse_dir / "work" / "cadena_work.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        """The read-only copy analysts and dashboards open."""
+        return self.warehouse_dir / "cadena.duckdb"
+
+    @property
+    def user_agent(self) -> str:
+        return f"cadena/0.1 (+https://github.com/cadena-latam/cadena; {self.contact})"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        try:  # a local .env is optional and never committed
+            from dotenv import load_dotenv
+
+            load_dotenv(REPO_ROOT / ".env", override=False)
+        except ImportError:  # pragma: no cover - python-dotenv is a core dependency
+            pass
+        return cls(
+            warehouse_dir=_path("CADENA_WAREHOUSE_DIR", REPO_ROOT / "warehouse"),
+            contact=os.environ.get("CADENA_CONTACT", "cadena-maintainers@users.noreply.github.com"),
+            peeringdb_api_key=os.environ.get("PEERINGDB_API_KEY") or None,
+            http_timeout_s=float(os.environ.get("CADENA_HTTP_TIMEOUT_S", "30")),
+            max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
+        )

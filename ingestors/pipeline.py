@@ -1,0 +1,208 @@
+"""fetch -> snapshot -> parse -> validate -> load, for one source.
+
+This is the whole life of a source run, with no Dagster in it: the Dagster
+asset and the CLI both call :func:`run_source`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+import httpx
+from pydantic import ValidationError
+
+from ingestors.config import Settings
+from ingestors.errors import CadenaError, PayloadError, RecordError, SourceSkipped
+from ingestors.http import HttpClient
+from ingestors.load import load_snapshot
+from ingestors.offline import SampleTransport
+from ingestors.registry import Record, Reject, Source
+from ingestors.snapshots import Snapshot, SnapshotStore, SnapshotWriter
+
+log = logging.getLogger(__name__)
+
+Status = Literal["loaded", "unchanged", "skipped", "failed"]
+
+
+class FetchContext:
+    """What a source's ``fetch`` function gets: a polite GET that lands in the snapshot."""
+
+    def __init__(self, source: Source, settings: Settings, client: HttpClient, writer: SnapshotWriter,
+                 previous: Snapshot | None, offline: bool):
+        self.source = source
+        self.settings = settings
+        self.offline = offline
+        self._client = client
+        self._writer = writer
+        self._previous = previous
+
+    def get(self, name: str, url: str, *, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None, conditional: bool = True) -> bytes:
+        """Fetch ``url`` into snapshot file ``name`` and return its bytes.
+
+        With ``conditional`` the previous snapshot's ETag / Last-Modified for the
+        same file and query are sent; a 304 reuses the previous bytes.
+        """
+        prev = None
+        if conditional and self._previous is not None:
+            prev = next((f for f in self._previous.files
+                         if f.name == name and f.url == url and f.query == dict(params or {})), None)
+        fetched = self._client.get(
+            url, source=self.source.name, params=params, headers=headers,
+            etag=prev.headers.get("etag") if prev else None,
+            last_modified=prev.headers.get("last-modified") if prev else None,
+        )
+        content = fetched.content
+        if fetched.not_modified and prev is not None:
+            content = self._previous.read_bytes(name)
+        self._writer.add(name, url=url, query=params, status=fetched.status,
+                         headers=fetched.headers, content=content)
+        return content
+
+
+@dataclass
+class ParseResult:
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    source: str
+    status: Status
+    snapshot_id: str | None = None
+    retrieved_at: datetime | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+    requests: int = 0
+    message: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.status == "loaded"
+
+
+def parse_snapshot(source: Source, snapshot: Snapshot) -> ParseResult:
+    """Run the pure parser and validate every record against its table's model.
+
+    Records that fail validation, or repeat a key already seen, go to
+    quarantine. A table with fewer rows than its ``min_rows`` fails the whole
+    source: that is a wrong payload, not an empty world.
+    """
+    result = ParseResult()
+    seen: dict[str, set[tuple]] = defaultdict(set)
+    tables = {t.name: t for t in source.tables}
+    for item in source.parse(snapshot):
+        table = tables[item.table]
+        if isinstance(item, Reject):
+            result.quarantine.append(_quarantine_row(source, snapshot, item.table, item.record_id, item.reason, item.raw))
+            continue
+        try:
+            row = table.model.model_validate(dict(item.data)).model_dump()
+        except ValidationError as exc:
+            reason = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}" for e in exc.errors()
+            )
+            result.quarantine.append(_quarantine_row(source, snapshot, item.table, item.record_id, reason, item.data))
+            continue
+        key = tuple(row[k] for k in table.key)
+        if key in seen[item.table]:
+            result.quarantine.append(_quarantine_row(
+                source, snapshot, item.table, item.record_id, f"duplicate key {dict(zip(table.key, key))}", item.data))
+            continue
+        seen[item.table].add(key)
+        row.update(_provenance(snapshot, item))
+        result.rows[item.table].append(row)
+    for table in source.tables:
+        n = len(result.rows.get(table.name, []))
+        if n < table.min_rows:
+            raise PayloadError(source.name, snapshot.snapshot_id,
+                               f"table {table.name} got {n} rows, expected at least {table.min_rows}")
+    return result
+
+
+def _provenance(snapshot: Snapshot, item: Record) -> dict[str, Any]:
+    return {
+        "_source": snapshot.source,
+        "_snapshot_id": snapshot.snapshot_id,
+        "_retrieved_at": snapshot.retrieved_at,
+        "_record_id": item.record_id,
+        "_record_url": item.record_url,
+    }
+
+
+def _quarantine_row(source: Source, snapshot: Snapshot, table: str, record_id: str, reason: str, raw: Any) -> dict:
+    return {
+        "source": source.name,
+        "table_name": table,
+        "snapshot_id": snapshot.snapshot_id,
+        "record_id": record_id,
+        "reason": reason,
+        "raw": json.dumps(raw, default=str, ensure_ascii=False)[:10_000] if raw is not None else None,
+        "quarantined_at": datetime.now(timezone.utc),
+    }
+
+
+def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
+                   transport: httpx.BaseTransport | None = None) -> tuple[Snapshot, int]:
+    """Fetch a source into the snapshot store; returns the snapshot and the requests made."""
+    for var in source.requires_env:
+        if not os.environ.get(var) and not offline:
+            raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
+    store = SnapshotStore(settings.raw_dir)
+    if offline:
+        transport = SampleTransport(source.name, source.plan.sample_routes)
+    client = HttpClient(
+        user_agent=settings.user_agent,
+        timeout_s=settings.http_timeout_s,
+        max_bytes=settings.max_response_bytes,
+        rate_limits=None if offline else source.plan.rate_limits,
+        transport=transport,
+    )
+    writer = store.writer(source.name, licence=source.licence, sample=offline)
+    try:
+        with client:
+            source.fetch(FetchContext(source, settings, client, writer, store.latest(source.name), offline))
+        return writer.commit(), client.requests_sent
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def run_source(source: Source, settings: Settings, *, offline: bool = False, force: bool = False,
+               transport: httpx.BaseTransport | None = None) -> RunResult:
+    """One complete run of one source. Never leaves a half-loaded table behind.
+
+    Raises :class:`CadenaError` (one line, naming source and snapshot) when the
+    source fails; its previous tables stay as they were.
+    """
+    from ingestors import state
+
+    started = datetime.now(timezone.utc)
+    try:
+        snapshot, requests = fetch_snapshot(source, settings, offline=offline, transport=transport)
+        last = state.read(settings, source.name).get("last_success") or {}
+        if snapshot.unchanged and last.get("snapshot_id") == snapshot.snapshot_id and not force:
+            result = RunResult(source.name, "unchanged", snapshot.snapshot_id, snapshot.retrieved_at,
+                               rows=last.get("rows", {}), quarantined=last.get("quarantined", 0),
+                               requests=requests, message="payload unchanged since the last load")
+        else:
+            parsed = parse_snapshot(source, snapshot)
+            counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
+            result = RunResult(source.name, "loaded", snapshot.snapshot_id, snapshot.retrieved_at,
+                               rows=counts, quarantined=len(parsed.quarantine), requests=requests)
+    except SourceSkipped as exc:
+        state.record(settings, source.name, started, RunResult(source.name, "skipped", message=str(exc)))
+        raise
+    except CadenaError as exc:
+        state.record(settings, source.name, started, RunResult(source.name, "failed", message=str(exc)))
+        raise
+    state.record(settings, source.name, started, result)
+    return result

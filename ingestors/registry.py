@@ -1,0 +1,122 @@
+"""What a source is: the contract every ingestor module fills in.
+
+A source module under ``ingestors/sources/`` defines one :class:`Source` and is
+listed in ``ingestors/sources/__init__.py``. Everything else (Dagster assets,
+schedules, the CLI, `cadena status`) is generated from that list.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Family = Literal["capacity", "organisations", "funding"]
+Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
+
+CADENCE_MAX_AGE: dict[str, timedelta] = {
+    "daily": timedelta(days=1),
+    "weekly": timedelta(days=7),
+    "monthly": timedelta(days=31),
+    "quarterly": timedelta(days=92),
+}
+
+
+class Row(BaseModel):
+    """Base of every raw-table row model: strict about unknown fields, trims strings."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One parsed record bound for ``table``; validated against the table's model."""
+
+    table: str
+    data: Mapping[str, Any]
+    record_id: str
+    record_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record the parser itself refused; it lands in quarantine with ``reason``."""
+
+    table: str
+    record_id: str
+    reason: str
+    raw: Any = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type[Row]
+    key: tuple[str, ...]
+    description: str
+    min_rows: int = 1  # fewer rows than this means the payload is wrong, not the world
+
+    def duckdb_columns(self) -> dict[str, str]:
+        return {name: duckdb_type(f.annotation) for name, f in self.model.model_fields.items()}
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """Static facts the fetch step needs: hosts' rate limits and where offline samples live."""
+
+    rate_limits: Mapping[str, float] = field(default_factory=dict)  # host -> requests per second
+    sample_routes: Mapping[str, str] = field(default_factory=dict)  # "host/path" glob -> sample file
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    family: Family
+    title: str
+    description: str
+    homepage: str
+    licence: str
+    cadence: Cadence
+    tables: tuple[Table, ...]
+    fetch: Callable[["FetchContext"], None]  # noqa: F821 - see ingestors.pipeline
+    parse: Callable[..., Iterable[Record | Reject]]
+    plan: FetchPlan = field(default_factory=FetchPlan)
+    requires_env: tuple[str, ...] = ()  # without these variables the source is skipped
+
+    @property
+    def schema(self) -> str:
+        return f"raw_{self.name}"
+
+    @property
+    def max_age(self) -> timedelta:
+        return CADENCE_MAX_AGE[self.cadence]
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"{self.name} has no table {name!r}")
+
+
+_SCALARS = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", date: "DATE", datetime: "TIMESTAMPTZ"}
+
+
+def duckdb_type(annotation: Any) -> str:
+    """Map a row model's field annotation (``int | None``, ``list[str]``) to a DuckDB type."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"unsupported union {annotation!r}")
+        return duckdb_type(inner[0])
+    if origin is list:
+        (inner,) = typing.get_args(annotation)
+        return f"{duckdb_type(inner)}[]"
+    if annotation in _SCALARS:
+        return _SCALARS[annotation]
+    raise TypeError(f"no DuckDB type for {annotation!r}")

@@ -1,0 +1,190 @@
+"""The raw snapshot store: immutable files plus a sidecar describing their origin.
+
+Layout, one folder per fetch that brought something new::
+
+    warehouse/raw/<source>/<snapshot_id>/
+        _snapshot.json        sidecar: source, retrieved_at, licence, sample flag,
+                              and per file: url, query, HTTP status, kept headers,
+                              sha256, size
+        <file> ...            the payloads exactly as the publisher sent them
+
+A snapshot id is ``<UTC time>-<first 10 hex of the content hash>``, so ids sort
+by time. The content hash covers every file's name and sha256: a fetch whose
+content hash equals the latest snapshot's is *unchanged*, writes nothing new,
+and hands back the latest snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ingestors.errors import PayloadError
+
+SIDECAR = "_snapshot.json"
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    name: str
+    url: str
+    query: dict[str, Any]
+    status: int
+    headers: dict[str, str]
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    source: str
+    snapshot_id: str
+    path: Path
+    retrieved_at: datetime
+    licence: str
+    sample: bool
+    content_sha256: str
+    files: tuple[SnapshotFile, ...]
+    unchanged: bool = False
+
+    def file(self, name: str) -> SnapshotFile:
+        for f in self.files:
+            if f.name == name:
+                return f
+        raise PayloadError(self.source, self.snapshot_id, f"file {name!r} is missing from the snapshot")
+
+    def names(self, prefix: str = "") -> list[str]:
+        return sorted(f.name for f in self.files if f.name.startswith(prefix))
+
+    def read_bytes(self, name: str) -> bytes:
+        self.file(name)
+        return (self.path / name).read_bytes()
+
+    def read_json(self, name: str) -> Any:
+        """Decode a JSON file, or fail the source with a one-line reason."""
+        data = self.read_bytes(name)
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            head = data[:40].decode("utf-8", "replace").replace("\n", " ")
+            raise PayloadError(
+                self.source, self.snapshot_id, f"not JSON ({exc.msg if hasattr(exc, 'msg') else exc}); starts {head!r}", file=name
+            ) from None
+
+    def url_of(self, name: str) -> str:
+        return self.file(name).url
+
+    def error(self, reason: str, *, file: str | None = None) -> PayloadError:
+        return PayloadError(self.source, self.snapshot_id, reason, file=file)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _content_hash(files: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(f"{name}\0{files[name]}\n".encode())
+    return digest.hexdigest()
+
+
+class SnapshotStore:
+    """Reads and writes the snapshots of every source under one root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def source_dir(self, source: str) -> Path:
+        return self.root / source
+
+    def list(self, source: str) -> list[str]:
+        folder = self.source_dir(source)
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and (p / SIDECAR).is_file())
+
+    def latest(self, source: str) -> Snapshot | None:
+        ids = self.list(source)
+        return self.open(source, ids[-1]) if ids else None
+
+    def open(self, source: str, snapshot_id: str) -> Snapshot:
+        path = self.source_dir(source) / snapshot_id
+        meta = json.loads((path / SIDECAR).read_text())
+        return Snapshot(
+            source=meta["source"],
+            snapshot_id=meta["snapshot_id"],
+            path=path,
+            retrieved_at=datetime.fromisoformat(meta["retrieved_at"]),
+            licence=meta["licence"],
+            sample=meta["sample"],
+            content_sha256=meta["content_sha256"],
+            files=tuple(SnapshotFile(**f) for f in meta["files"]),
+        )
+
+    def writer(self, source: str, *, licence: str, sample: bool) -> "SnapshotWriter":
+        return SnapshotWriter(self, source, licence=licence, sample=sample)
+
+
+@dataclass
+class SnapshotWriter:
+    """Collects the files of one fetch in a temporary folder, then commits them."""
+
+    store: SnapshotStore
+    source: str
+    licence: str
+    sample: bool
+    retrieved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    files: dict[str, SnapshotFile] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tmp = self.store.source_dir(self.source) / f".tmp-{uuid.uuid4().hex}"
+        self.tmp.mkdir(parents=True)
+
+    def add(self, name: str, *, url: str, query: Mapping[str, Any] | None, status: int,
+            headers: Mapping[str, str], content: bytes) -> None:
+        if "/" in name or name.startswith(".") or name == SIDECAR:
+            raise ValueError(f"bad snapshot file name {name!r}")
+        if name in self.files:
+            raise ValueError(f"{self.source}: file {name!r} written twice in one snapshot")
+        (self.tmp / name).write_bytes(content)
+        self.files[name] = SnapshotFile(
+            name=name, url=url, query=dict(query or {}), status=status, headers=dict(headers),
+            sha256=_sha256(content), size=len(content),
+        )
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def commit(self) -> Snapshot:
+        """Keep the snapshot, or hand back the latest one if nothing changed."""
+        if not self.files:
+            self.discard()
+            raise ValueError(f"{self.source}: a fetch wrote no files")
+        content = _content_hash({n: f.sha256 for n, f in self.files.items()})
+        latest = self.store.latest(self.source)
+        if latest is not None and latest.content_sha256 == content:
+            self.discard()
+            return Snapshot(**{**latest.__dict__, "unchanged": True})
+        snapshot_id = f"{self.retrieved_at:%Y%m%dT%H%M%S%fZ}-{content[:10]}"
+        meta = {
+            "source": self.source,
+            "snapshot_id": snapshot_id,
+            "retrieved_at": self.retrieved_at.isoformat(),
+            "licence": self.licence,
+            "sample": self.sample,
+            "content_sha256": content,
+            "files": [asdict(self.files[n]) for n in sorted(self.files)],
+        }
+        (self.tmp / SIDECAR).write_text(json.dumps(meta, indent=2, sort_keys=True))
+        final = self.store.source_dir(self.source) / snapshot_id
+        os.replace(self.tmp, final)
+        return self.store.open(self.source, snapshot_id)

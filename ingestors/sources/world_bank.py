@@ -1,0 +1,127 @@
+"""World Bank indicators for LatAm countries (API v2, JSON).
+
+Endpoint: ``https://api.worldbank.org/v2/country/{iso3;iso3;...}/indicator/{code}``
+with ``format=json``. The body is ``[header, rows]``; the header's keys change
+between API versions (older answers lack ``sourceid``), so only ``page`` and
+``pages`` are read from it. An error comes back as ``[{"message": [...]}]``.
+Aggregates carry ``countryiso3code: ""``; years with no value carry ``null``
+and are left out (no data is not a zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ingestors.countries import by_iso3, latam
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+
+BASE = "https://api.worldbank.org/v2"
+INDICATORS = {
+    "IT.NET.USER.ZS": "Individuals using the Internet (% of population)",
+    "IT.NET.SECR.P6": "Secure Internet servers (per 1 million people)",
+    "EG.ELC.ACCS.ZS": "Access to electricity (% of population)",
+    "EG.USE.ELEC.KH.PC": "Electric power consumption (kWh per capita)",
+    "NY.GDP.MKTP.CD": "GDP (current US$)",
+    "SP.POP.TOTL": "Population, total",
+}
+FIRST_YEAR = 2000
+PER_PAGE = 5000
+
+
+class Observation(Row):
+    indicator_code: str
+    indicator_name: str
+    country_iso3: str
+    country_iso2: str
+    year: int
+    value: float
+    unit: str | None
+    obs_status: str | None
+    decimal: int | None
+
+
+def _file(code: str, page: int) -> str:
+    return f"{code}.page-{page}.json"
+
+
+def fetch(ctx) -> None:
+    countries = ";".join(sorted(c.iso3 for c in latam()))
+    for code in INDICATORS:
+        page, pages = 1, 1
+        while page <= pages:
+            url = f"{BASE}/country/{countries}/indicator/{code}"
+            params = {"format": "json", "per_page": PER_PAGE, "date": f"{FIRST_YEAR}:2100", "page": page}
+            body = ctx.get(_file(code, page), url, params=params)
+            pages = _pages(body)
+            page += 1
+
+
+def _pages(body: bytes) -> int:
+    import json
+
+    try:
+        header = json.loads(body)[0]
+        return int(header.get("pages", 1) or 1)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return 1  # parse() reports the bad payload with its snapshot
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    known = by_iso3()
+    for name in snapshot.names():
+        body = snapshot.read_json(name)
+        if not (isinstance(body, list) and body and isinstance(body[0], dict)):
+            raise snapshot.error("expected a JSON array [header, rows]", file=name)
+        if "message" in body[0]:
+            raise snapshot.error(f"the API answered with an error: {body[0]['message']}", file=name)
+        if len(body) < 2 or body[1] is None:
+            continue  # a page past the end: header only
+        url = snapshot.url_of(name)
+        for i, item in enumerate(body[1]):
+            record_id = f"{name}#{i}"
+            try:
+                iso3 = item["countryiso3code"]
+                indicator = item["indicator"]
+            except (KeyError, TypeError):
+                yield Reject("observations", record_id, "missing countryiso3code or indicator", item)
+                continue
+            if iso3 not in known or item.get("value") is None:
+                continue  # aggregates, non-LatAm rows, years without data
+            yield Record(
+                "observations",
+                {
+                    "indicator_code": indicator.get("id"),
+                    "indicator_name": indicator.get("value"),
+                    "country_iso3": iso3,
+                    "country_iso2": (item.get("country") or {}).get("id"),
+                    "year": item.get("date"),
+                    "value": item.get("value"),
+                    "unit": item.get("unit") or None,
+                    "obs_status": item.get("obs_status") or None,
+                    "decimal": item.get("decimal"),
+                },
+                record_id=f"{indicator.get('id')}/{iso3}/{item.get('date')}",
+                record_url=url,
+            )
+
+
+SOURCE = Source(
+    name="world_bank",
+    family="capacity",
+    title="World Bank indicators",
+    description="Connectivity, energy and size indicators per LatAm country and year (WDI via API v2).",
+    homepage="https://data.worldbank.org/",
+    licence="CC BY 4.0",
+    cadence="monthly",
+    tables=(
+        Table("observations", Observation, ("indicator_code", "country_iso3", "year"),
+              "One indicator value per country and year; years without a value are absent."),
+    ),
+    fetch=fetch,
+    parse=parse,
+    plan=FetchPlan(
+        # The API publishes no hard limit; stay gentle.
+        rate_limits={"api.worldbank.org": 2.0},
+        sample_routes={f"api.worldbank.org/v2/country/*/indicator/{code}": f"{code}.json" for code in INDICATORS},
+    ),
+)
