@@ -211,7 +211,7 @@ class HttpClient:
                 raise FetchError(source, final_url, f"HTTP {response.status_code}")
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                raise ResponseTooLarge(f"response of {int(declared)} bytes exceeds the cap of {self.max_bytes}")
+                raise ResponseTooLarge(f"response of {int(declared)} bytes exceeds the cap of {self.max_bytes} bytes")
             chunks, size = [], 0
             for chunk in response.iter_bytes():
                 size += len(chunk)

@@ -1,0 +1,118 @@
+-- The hardware & physical-infrastructure lens: one row per LatAm country.
+{% set indicators = {
+    'IT.NET.USER.ZS': 'internet_users_pct',
+    'IT.NET.SECR.P6': 'secure_servers_per_million',
+    'EG.ELC.ACCS.ZS': 'electricity_access_pct',
+    'EG.USE.ELEC.KH.PC': 'electricity_kwh_per_capita',
+    'NY.GDP.MKTP.CD': 'gdp_usd',
+    'SP.POP.TOTL': 'population',
+} %}
+with facilities as (
+    select
+        country_iso2,
+        count(*) as facility_count,
+        count(distinct operator_org_id) as facility_operator_count
+    from {{ ref('fct_facilities') }}
+    group by 1
+),
+
+ixps as (
+    select country_iso2, count(*) as ixp_count, sum(net_count) as ixp_network_count
+    from {{ ref('fct_internet_exchanges') }}
+    group by 1
+),
+
+clouds as (
+    select
+        country_iso2,
+        count(*) filter (where kind = 'region' and status = 'ga') as cloud_region_count,
+        count(*) filter (where kind = 'region' and status = 'ga' and provider = 'aws') as aws_region_count,
+        count(*) filter (where kind = 'region' and status = 'ga' and provider = 'gcp') as gcp_region_count,
+        count(*) filter (where kind = 'region' and status = 'ga' and provider = 'azure') as azure_region_count,
+        count(*) filter (where kind = 'region' and status = 'ga' and provider = 'oracle') as oracle_region_count,
+        count(*) filter (where kind = 'local_zone' and status = 'ga') as aws_local_zone_count,
+        count(*) filter (where status <> 'ga') as announced_cloud_region_count,
+        count(distinct provider) filter (where status = 'ga') as cloud_provider_count
+    from {{ ref('fct_cloud_regions') }}
+    where is_latam
+    group by 1
+),
+
+cables as (
+    select
+        country_iso2,
+        count(distinct cable_id) filter (where not is_planned) as submarine_cable_count,
+        count(distinct cable_id) filter (where is_planned) as planned_submarine_cable_count,
+        count(distinct landing_point_id) as cable_landing_point_count
+    from {{ ref('fct_cable_landings') }}
+    where is_latam
+    group by 1
+),
+
+gpus as (
+    select
+        country_iso2,
+        count(*) filter (where is_existing) as gpu_cluster_count,
+        count(*) filter (where is_planned) as planned_gpu_cluster_count,
+        coalesce(sum(h100_equivalents) filter (where is_existing), 0) as h100_equivalents,
+        coalesce(sum(h100_equivalents) filter (where is_planned), 0) as planned_h100_equivalents
+    from {{ ref('fct_gpu_clusters') }}
+    group by 1
+),
+
+indicators as (
+    select
+        country_iso2,
+        {% for code, col in indicators.items() %}
+        max(value) filter (where indicator_code = '{{ code }}') as {{ col }},
+        max(year) filter (where indicator_code = '{{ code }}') as {{ col }}_year{{ ',' if not loop.last }}
+        {% endfor %}
+    from {{ ref('int_country_indicators_latest') }}
+    group by 1
+),
+
+build as (
+    select
+        coalesce(bool_or(is_sample), false) as is_sample_data,
+        max(retrieved_at) as data_retrieved_at
+    from {{ ref('int_source_loads_latest') }}
+)
+
+select
+    c.country_iso2,
+    c.name_en as country_name,
+    c.subregion,
+    coalesce(f.facility_count, 0) as facility_count,
+    coalesce(f.facility_operator_count, 0) as facility_operator_count,
+    coalesce(i.ixp_count, 0) as ixp_count,
+    coalesce(i.ixp_network_count, 0) as ixp_network_count,
+    coalesce(cl.cloud_region_count, 0) as cloud_region_count,
+    coalesce(cl.aws_region_count, 0) as aws_region_count,
+    coalesce(cl.gcp_region_count, 0) as gcp_region_count,
+    coalesce(cl.azure_region_count, 0) as azure_region_count,
+    coalesce(cl.oracle_region_count, 0) as oracle_region_count,
+    coalesce(cl.aws_local_zone_count, 0) as aws_local_zone_count,
+    coalesce(cl.announced_cloud_region_count, 0) as announced_cloud_region_count,
+    coalesce(cl.cloud_provider_count, 0) as cloud_provider_count,
+    coalesce(cb.submarine_cable_count, 0) as submarine_cable_count,
+    coalesce(cb.planned_submarine_cable_count, 0) as planned_submarine_cable_count,
+    coalesce(cb.cable_landing_point_count, 0) as cable_landing_point_count,
+    coalesce(g.gpu_cluster_count, 0) as gpu_cluster_count,
+    coalesce(g.planned_gpu_cluster_count, 0) as planned_gpu_cluster_count,
+    coalesce(g.h100_equivalents, 0) as h100_equivalents,
+    coalesce(g.planned_h100_equivalents, 0) as planned_h100_equivalents,
+    {% for col in indicators.values() %}
+    ind.{{ col }},
+    ind.{{ col }}_year,
+    {% endfor %}
+    build.is_sample_data,
+    build.data_retrieved_at,
+    current_timestamp as built_at
+from {{ ref('dim_country') }} as c
+left join facilities as f using (country_iso2)
+left join ixps as i using (country_iso2)
+left join clouds as cl using (country_iso2)
+left join cables as cb using (country_iso2)
+left join gpus as g using (country_iso2)
+left join indicators as ind using (country_iso2)
+cross join build

@@ -1,0 +1,23 @@
+select
+    name as cluster_name,
+    status,
+    certainty,
+    country_names,
+    country_iso2s,
+    owner,
+    sector,
+    location,
+    chip_type,
+    chip_quantity,
+    total_ai_chips,
+    h100_equivalents,
+    power_capacity_mw,
+    calculated_power_mw,
+    reported_power_mw,
+    hardware_cost_usd,
+    first_operational_date,
+    decommissioned_date,
+    single_cluster,
+    source_urls,
+    {{ provenance_columns() }}
+from {{ source('epoch_gpu_clusters', 'clusters') }}

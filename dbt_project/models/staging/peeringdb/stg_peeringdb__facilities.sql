@@ -1,0 +1,23 @@
+select
+    id as facility_id,
+    org_id as operator_org_id,
+    org_name as operator_name,
+    campus_id,
+    name as facility_name,
+    aka,
+    website,
+    address1 as address,
+    city,
+    state,
+    upper(country) as country_iso2,
+    latitude,
+    longitude,
+    net_count,
+    ix_count,
+    carrier_count,
+    property as property_type,
+    status,
+    created as created_at,
+    updated as updated_at,
+    {{ provenance_columns() }}
+from {{ source('peeringdb', 'facilities') }}

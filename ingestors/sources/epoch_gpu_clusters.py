@@ -1,0 +1,244 @@
+"""Epoch AI's GPU clusters data set, kept for clusters in Latin America.
+
+Endpoint: ``https://epoch.ai/data/gpu_clusters.csv``, one CSV, no auth, CC BY 4.0.
+
+Format traps:
+
+* the columns drift (55 or so, renamed and added over time): the file is read
+  by header name, unknown columns are ignored, and the source fails with the
+  names of any required column that disappears;
+* copies re-saved by a spreadsheet carry ``M/D/YYYY`` dates and numbers like
+  ``9.90E+22``; Epoch's own file may use ISO ``YYYY-MM-DD``. Both are read, and
+  so is a bare ``YYYY-MM`` (seen in "Decommissioned Date"), as the 1st of the month;
+* quoted fields hold newlines and doubled quotes (notes, quotes, addresses), so
+  the file is parsed with :mod:`csv`, never split on lines;
+* ``Country`` may list several countries joined by commas; a cluster is kept
+  when at least one of them is a LatAm country (``ingestors.countries``);
+* flags are ``Yes``/``No``/``Unclear`` ("Single cluster?") or ``TRUE``/empty
+  ("Include in Standard Analysis"): ``Unclear`` and empty become null;
+* sources sit in ``Source 1`` ... ``Source 5`` (any ``Source N`` column is read).
+
+A kept row whose number, date or flag cannot be read is quarantined with the
+column and the value named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from ingestors.countries import lookup_name
+from ingestors.errors import RecordError
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+
+CSV_URL = "https://epoch.ai/data/gpu_clusters.csv"
+FILE = "gpu_clusters.csv"
+TABLE = "clusters"
+
+NAME, COUNTRY = "Name", "Country"
+TEXT_COLUMNS = {
+    "status": "Status",
+    "certainty": "Certainty",
+    "owner": "Owner",
+    "sector": "Sector",
+    "location": "Location",
+    "users": "Users",
+    "chip_type": "Chip type (primary)",
+}
+NUMBER_COLUMNS = {
+    "chip_quantity": "Chip quantity (primary)",
+    "total_ai_chips": "Total number of AI chips",
+    "h100_equivalents": "H100 equivalents",
+    "power_capacity_mw": "Power Capacity (MW)",
+    "calculated_power_mw": "Calculated Power Capacity (MW)",
+    "reported_power_mw": "Reported Power Capacity (MW)",
+    "hardware_cost_usd": "Hardware Cost",
+}
+DATE_COLUMNS = {
+    "first_operational_date": "First Operational Date",
+    "decommissioned_date": "Decommissioned Date (if applicable)",
+}
+FLAG_COLUMNS = {
+    "single_cluster": "Single cluster?",
+    "include_in_standard_analysis": "Include in Standard Analysis",
+}
+FIRST_SOURCE = "Source 1"
+REQUIRED_COLUMNS = (NAME, COUNTRY, *TEXT_COLUMNS.values(), *NUMBER_COLUMNS.values(),
+                    *DATE_COLUMNS.values(), *FLAG_COLUMNS.values(), FIRST_SOURCE)
+
+_SOURCE_COLUMN = re.compile(r"Source (\d+)")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_TRUE, _FALSE, _UNKNOWN = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}, {"", "unclear", "unknown"}
+
+
+class Cluster(Row):
+    name: str
+    status: str | None
+    certainty: str | None
+    country_names: list[str]
+    country_iso2s: list[str]  # the LatAm ones among country_names, in order
+    owner: str | None
+    sector: str | None
+    location: str | None
+    users: str | None
+    chip_type: str | None
+    chip_quantity: float | None
+    total_ai_chips: float | None
+    h100_equivalents: float | None
+    power_capacity_mw: float | None
+    calculated_power_mw: float | None
+    reported_power_mw: float | None
+    hardware_cost_usd: float | None
+    first_operational_date: date | None
+    decommissioned_date: date | None
+    single_cluster: bool | None
+    include_in_standard_analysis: bool | None
+    source_urls: list[str]
+
+
+def _number(column: str, value: str) -> float | None:
+    text = value.strip()
+    if not text:
+        return None
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise RecordError(f"{column}: not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise RecordError(f"{column}: not a finite number: {value!r}")
+    return number
+
+
+def _date(column: str, value: str) -> date | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if m := _US_DATE.fullmatch(text):
+            return date(int(m[3]), int(m[1]), int(m[2]))
+        if m := _ISO_DATE.fullmatch(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _ISO_MONTH.fullmatch(text):
+            return date(int(m[1]), int(m[2]), 1)
+    except ValueError:
+        pass  # 2/30/2024 and the like
+    raise RecordError(f"{column}: not a date (M/D/YYYY or YYYY-MM-DD): {value!r}")
+
+
+def _flag(column: str, value: str) -> bool | None:
+    text = value.strip().casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if text in _UNKNOWN:
+        return None
+    raise RecordError(f"{column}: not yes/no/true/false: {value!r}")
+
+
+def _text(value: str) -> str | None:
+    return value.strip() or None
+
+
+def _misaligned(row: dict, width: int) -> str | None:
+    """Why a row's cells do not line up with the header, if they don't."""
+    if extra := row.get(None):  # DictReader files surplus cells under the key None
+        return f"row has {width + len(extra)} cells, the header {width}"
+    if short := sum(value is None for value in row.values()):
+        return f"row has {width - short} cells, the header {width}"
+    return None
+
+
+def countries(cell: str) -> tuple[list[str], list[str]]:
+    """Split a Country cell into its names and the ISO2 codes of the LatAm ones among them."""
+    names = [part.strip() for part in cell.split(",") if part.strip()]
+    iso2s: list[str] = []
+    for name in names:
+        country = lookup_name(name)
+        if country is not None and country.iso2 not in iso2s:
+            iso2s.append(country.iso2)
+    return names, iso2s
+
+
+def _cluster(row: dict[str, str], names: list[str], iso2s: list[str], source_columns: list[str]) -> dict:
+    """The table row for one CSV row; raises RecordError naming the column that cannot be read."""
+    data: dict = {"name": row[NAME].strip(), "country_names": names, "country_iso2s": iso2s}
+    data.update({field: _text(row[col]) for field, col in TEXT_COLUMNS.items()})
+    data.update({field: _number(col, row[col]) for field, col in NUMBER_COLUMNS.items()})
+    data.update({field: _date(col, row[col]) for field, col in DATE_COLUMNS.items()})
+    data.update({field: _flag(col, row[col]) for field, col in FLAG_COLUMNS.items()})
+    data["source_urls"] = [url for col in source_columns if (url := (row[col] or "").strip())]
+    return data
+
+
+def fetch(ctx) -> None:
+    ctx.get(FILE, CSV_URL)
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    try:
+        text = snapshot.read_bytes(FILE).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE) from None
+    if text.lstrip()[:1] == "<":
+        head = text.lstrip()[:40].replace("\n", " ")
+        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=FILE)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [col for col in REQUIRED_COLUMNS if col not in header]
+    if missing:
+        raise snapshot.error(f"required column(s) missing: {', '.join(missing)}", file=FILE)
+    source_columns = sorted((c for c in header if _SOURCE_COLUMN.fullmatch(c)),
+                            key=lambda c: int(_SOURCE_COLUMN.fullmatch(c)[1]))
+    csv_url = snapshot.url_of(FILE)
+
+    for index, row in enumerate(reader, start=1):
+        names, iso2s = countries(row.get(COUNTRY) or "")
+        if not iso2s:
+            continue  # not a LatAm cluster
+        name = (row.get(NAME) or "").strip()
+        record_id = name or f"row {index}"
+        if misaligned := _misaligned(row, len(header)):
+            yield Reject(TABLE, record_id, misaligned, row)
+            continue
+        if not name:
+            yield Reject(TABLE, record_id, "Name is empty", row)
+            continue
+        try:
+            data = _cluster(row, names, iso2s, source_columns)
+        except RecordError as exc:
+            yield Reject(TABLE, record_id, str(exc), row)
+            continue
+        urls = data["source_urls"]
+        yield Record(TABLE, data, record_id=name, record_url=urls[0] if urls else csv_url)
+
+
+SOURCE = Source(
+    name="epoch_gpu_clusters",
+    family="capacity",
+    title="Epoch AI GPU clusters",
+    description="GPU clusters and AI supercomputers located (at least partly) in LatAm countries.",
+    homepage="https://epoch.ai/data/gpu-clusters",
+    licence="Epoch AI, CC BY 4.0",
+    cadence="weekly",
+    tables=(
+        Table(TABLE, Cluster, ("name",),
+              "One row per GPU cluster whose Country includes a LatAm country; figures as Epoch "
+              "reports them (chips, H100-equivalents, MW, USD), dates as dates."),
+    ),
+    fetch=fetch,
+    parse=parse,
+    plan=FetchPlan(
+        rate_limits={"epoch.ai": 1.0},
+        sample_routes={"epoch.ai/data/gpu_clusters.csv": FILE},
+    ),
+)

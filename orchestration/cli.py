@@ -1,0 +1,223 @@
+"""`cadena`: the command line for people (and CI) rather than schedulers.
+
+    cadena refresh [--offline] [--source NAME ...] [--force]
+    cadena status
+    cadena publish
+    cadena sources
+    cadena dbt-prepare
+
+`refresh` runs the same Dagster assets the schedules run, in-process, in two
+runs: first the ingest assets (each source on its own; one failing source
+does not stop the others), then, if anything new was loaded, the dbt build and
+the publication.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from ingestors import state
+from ingestors.config import REPO_ROOT, Settings
+from ingestors.sources import ALL, BY_NAME
+
+DAGSTER_YAML = """\
+# Written by `cadena` if absent. Everything that writes the working DuckDB
+# file runs in the pool cadena_warehouse_writer; one step at a time.
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_home(settings: Settings) -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.warehouse_dir / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh did, with the timing breakdown the benchmark records."""
+
+    timings: dict[str, float] = field(default_factory=dict)
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    built: bool = False
+    published: bool = False
+
+    def as_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2, sort_keys=True)
+
+
+def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = False,
+            settings: Settings | None = None) -> RefreshReport:
+    """Ingest the chosen sources, then build and publish if anything changed."""
+    settings = settings or Settings.from_env()
+    report = RefreshReport()
+    t0 = time.perf_counter()
+    dagster_home(settings)
+    from dagster import AssetSelection, DagsterInstance, materialize
+
+    from orchestration.dbt_manifest import ensure_manifest
+
+    ensure_manifest(settings)
+    from orchestration.definitions import defs
+    from orchestration.ingest import source_asset_keys
+
+    instance = DagsterInstance.get()
+    assets = list(defs.assets)
+    resources = dict(defs.resources)
+    run_config = {"resources": {"cadena": {"config": {"offline": offline, "force": force}}}}
+    chosen = [BY_NAME[n] for n in sources] if sources else list(ALL)
+    report.timings["dagster_start_s"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    since = datetime.now(timezone.utc)
+    materialize(
+        assets, instance=instance, resources=resources, run_config=run_config, raise_on_error=False,
+        selection=AssetSelection.assets(*[k for s in chosen for k in source_asset_keys(s)]),
+        tags={"cadena/trigger": "cli-refresh"},
+    )
+    report.timings["ingest_s"] = time.perf_counter() - t1
+    _classify(settings, chosen, report, since=since)
+
+    needs_build = bool(report.loaded) or force or not settings.published_db.exists()
+    if needs_build:
+        from orchestration.transform import cadena_dbt_assets, published_warehouse
+
+        t2 = time.perf_counter()
+        build = materialize(
+            assets, instance=instance, resources=resources, run_config=run_config, raise_on_error=False,
+            selection=AssetSelection.assets(cadena_dbt_assets, published_warehouse),
+            tags={"cadena/trigger": "cli-refresh"},
+        )
+        report.timings["build_and_publish_s"] = time.perf_counter() - t2
+        for stat in instance.get_run_step_stats(build.run_id):
+            if stat.end_time and stat.start_time:
+                name = "dbt_s" if stat.step_key == "cadena_dbt" else f"{stat.step_key}_s"
+                report.timings[name] = stat.end_time - stat.start_time
+        report.built = build.success
+        report.published = build.success
+        if not build.success:
+            report.failed["build"] = _first_failure(build)
+    report.timings["total_s"] = time.perf_counter() - t0
+    return report
+
+
+def _classify(settings, chosen, report: RefreshReport, since: datetime) -> None:
+    for source in chosen:
+        attempt = state.read(settings, source.name).get("last_attempt") or {}
+        status = attempt.get("status")
+        fresh = attempt.get("started_at", "") >= since.isoformat()
+        if fresh and status == "loaded":
+            report.loaded.append(source.name)
+        elif fresh and status == "unchanged":
+            report.unchanged.append(source.name)
+        elif fresh and status == "skipped":
+            report.skipped.append(source.name)
+        else:
+            report.failed[source.name] = attempt.get("message") if fresh else "did not run (see the Dagster run log)"
+
+
+def _first_failure(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            return event.step_failure_data.error.message.strip().splitlines()[0]
+    return "build failed (see the Dagster run log)"
+
+
+@click.group()
+def main() -> None:
+    """Cadena: Latin America's AI value chain, from public sources to DuckDB marts."""
+
+
+@main.command("refresh")
+@click.option("--offline", is_flag=True, help="Use the sample snapshots shipped in the repo (no network).")
+@click.option("--source", "sources", multiple=True, type=click.Choice(sorted(BY_NAME)),
+              help="Only these sources (repeatable). Default: all.")
+@click.option("--force", is_flag=True, help="Reload and rebuild even if no payload changed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, as_json: bool) -> None:
+    """Fetch the sources, rebuild the marts and publish the read-only warehouse."""
+    settings = Settings.from_env()
+    report = refresh(offline=offline, sources=list(sources) or None, force=force, settings=settings)
+    if as_json:
+        click.echo(report.as_json())
+    else:
+        for name in report.loaded:
+            click.echo(f"  loaded     {name}")
+        for name in report.unchanged:
+            click.echo(f"  unchanged  {name}")
+        for name in report.skipped:
+            click.echo(f"  skipped    {name}")
+        for name, why in report.failed.items():
+            click.echo(f"  FAILED     {name}: {why}", err=True)
+        if report.published:
+            click.echo(f"published {settings.published_db} in {report.timings['total_s']:.1f}s")
+        elif not report.loaded and not report.failed:
+            click.echo(f"nothing changed; {settings.published_db} is current ({report.timings['total_s']:.1f}s)")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status_cmd(as_json: bool) -> None:
+    """Per source: last snapshot, when fetched, rows loaded and quarantined, freshness."""
+    from orchestration.status import source_status
+
+    rows = source_status(Settings.from_env())
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    header = ("source", "cadence", "last snapshot", "fetched at (UTC)", "rows", "quarantined", "freshness", "last attempt")
+    table = [header] + [tuple(str(r[k]) for k in ("source", "cadence", "snapshot_id", "retrieved_at", "rows",
+                                                   "quarantined", "freshness", "last_attempt")) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+
+
+@main.command("publish")
+def publish_cmd() -> None:
+    """Publish the working database as the read-only copy (after a good build)."""
+    from ingestors.publish import publish
+
+    settings = Settings.from_env()
+    info = publish(settings.working_db, settings.published_db)
+    click.echo(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables)")
+
+
+@main.command("sources")
+def sources_cmd() -> None:
+    """List the registered sources."""
+    for s in ALL:
+        tables = ", ".join(f"{s.schema}.{t.name}" for t in s.tables)
+        click.echo(f"{s.name:<20} {s.family:<10} {s.cadence:<8} {tables}")
+
+
+@main.command("dbt-prepare")
+@click.option("--force", is_flag=True)
+def dbt_prepare_cmd(force: bool) -> None:
+    """Parse the dbt project into target/manifest.json if it changed."""
+    from orchestration.dbt_manifest import ensure_manifest
+
+    click.echo(str(ensure_manifest(force=force).relative_to(REPO_ROOT)))
+
+
+if __name__ == "__main__":
+    main()

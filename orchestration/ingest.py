@@ -1,0 +1,123 @@
+"""Ingest assets, generated from the source registry.
+
+One multi-asset per source produces one asset per raw table
+(``raw/<source>/<table>``): the tables of a source are fetched and replaced
+together, in one transaction.
+
+An asset body only calls :func:`ingestors.pipeline.run_source` and reports.
+A source whose payload did not change materialises nothing (the asset is
+skippable), so nothing downstream rebuilds for it.
+"""
+
+
+from datetime import datetime, timezone
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
+
+from ingestors import state
+from ingestors.errors import CadenaError, SourceSkipped
+from ingestors.pipeline import run_source
+from ingestors.registry import Source
+from ingestors.sources import ALL
+from orchestration.resources import WRITER_POOL, CadenaResource
+
+FRESH_CHECK = "fetched_within_cadence"
+
+
+def table_asset_key(source: Source, table: str) -> AssetKey:
+    return AssetKey(["raw", source.name, table])
+
+
+def source_asset_keys(source: Source) -> list[AssetKey]:
+    return [table_asset_key(source, t.name) for t in source.tables]
+
+
+def _check_key(source: Source) -> AssetKey:
+    """The source-level checks hang on its first table."""
+    return source_asset_keys(source)[0]
+
+
+def _freshness(source: Source, settings, *, now: datetime) -> AssetCheckResult:
+    last = state.read(settings, source.name).get("last_success") or {}
+    seen = last.get("checked_at") or last.get("finished_at")
+    age = (now - datetime.fromisoformat(seen)) if seen else None
+    passed = age is not None and age <= source.max_age
+    return AssetCheckResult(
+        check_name=FRESH_CHECK,
+        asset_key=_check_key(source),
+        passed=passed,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "last_good_fetch": seen or "never",
+            "age_hours": round(age.total_seconds() / 3600, 1) if age else -1,
+            "cadence": source.cadence,
+        },
+    )
+
+
+def build_ingest_asset(source: Source) -> AssetsDefinition:
+    @multi_asset(
+        name=f"ingest_{source.name}",
+        specs=[AssetSpec(
+            table_asset_key(source, table.name),
+            group_name=source.family,
+            description=f"{source.title}, table {table.name}: {table.description}",
+            kinds={"python", "duckdb"},
+            skippable=True,
+            tags={"cadence": source.cadence, "family": source.family},
+            metadata={
+                "homepage": MetadataValue.url(source.homepage),
+                "licence": source.licence,
+                "cadence": source.cadence,
+                "raw_table": f"{source.schema}.{table.name}",
+                "primary_key": ", ".join(table.key),
+            },
+        ) for table in source.tables],
+        check_specs=[AssetCheckSpec(FRESH_CHECK, asset=_check_key(source),
+                                    description=f"The last good fetch is at most one {source.cadence} cadence old.")],
+        pool=WRITER_POOL,
+    )
+    def _ingest(context: AssetExecutionContext, cadena: CadenaResource):
+        settings = cadena.settings()
+        try:
+            result = run_source(source, settings, offline=cadena.offline, force=cadena.force)
+        except SourceSkipped as exc:
+            context.log.warning(str(exc))
+            yield _freshness(source, settings, now=datetime.now(timezone.utc))
+            return
+        except CadenaError as exc:
+            yield _freshness(source, settings, now=datetime.now(timezone.utc))
+            raise Failure(description=str(exc)) from None
+        if result.changed:
+            for table in source.tables:
+                yield MaterializeResult(
+                    asset_key=table_asset_key(source, table.name),
+                    metadata={
+                        "snapshot_id": result.snapshot_id,
+                        "retrieved_at": result.retrieved_at.isoformat() if result.retrieved_at else None,
+                        "row_count": result.rows.get(table.name, 0),
+                        "source_quarantined": result.quarantined,
+                        "source_requests": result.requests,
+                        "offline_sample": cadena.offline,
+                    },
+                )
+        else:
+            context.log.info(f"{source.name}: {result.message} (snapshot {result.snapshot_id})")
+        yield _freshness(source, settings, now=datetime.now(timezone.utc))
+
+    return _ingest
+
+
+INGEST_ASSETS: list[AssetsDefinition] = [build_ingest_asset(s) for s in ALL]

@@ -1,0 +1,115 @@
+"""Jobs, schedules and the sensor that rebuilds after new data arrives.
+
+* ``ingest_<cadence>``: the ingest assets of one cadence, on a schedule.
+* ``build_and_publish``: every dbt model and the publication.
+* ``refresh_all``: both, in one run (what the UI's "Materialize all" does).
+
+Ingest and build are separate runs so that one failing source never stops the
+rest from being built: after any ingest run that loaded something new, the
+sensor asks for a ``build_and_publish`` run, whatever the other sources did.
+All jobs use the in-process executor: on a small machine it is seconds faster
+than spawning a process per step, and steps share the single writer pool anyway.
+"""
+
+
+from dagster import (
+    AssetSelection,
+    DagsterEventType,
+    DagsterRunStatus,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    RunStatusSensorContext,
+    ScheduleDefinition,
+    SkipReason,
+    define_asset_job,
+    in_process_executor,
+    run_status_sensor,
+)
+
+from ingestors.registry import CADENCE_MAX_AGE
+from ingestors.sources import ALL
+from orchestration.ingest import source_asset_keys
+from orchestration.transform import cadena_dbt_assets, published_warehouse
+
+CRON = {
+    "daily": "15 5 * * *",
+    "weekly": "30 5 * * 1",
+    "monthly": "45 5 2 * *",
+    "quarterly": "0 6 3 1,4,7,10 *",
+}
+
+INGEST_JOBS = {
+    cadence: define_asset_job(
+        name=f"ingest_{cadence}",
+        selection=AssetSelection.assets(*[k for s in ALL if s.cadence == cadence for k in source_asset_keys(s)]),
+        executor_def=in_process_executor,
+        description=f"Fetch, parse and load every {cadence} source.",
+    )
+    for cadence in CADENCE_MAX_AGE
+    if any(s.cadence == cadence for s in ALL)
+}
+
+build_and_publish_job = define_asset_job(
+    name="build_and_publish",
+    selection=AssetSelection.assets(cadena_dbt_assets, published_warehouse),
+    executor_def=in_process_executor,
+    description="dbt build (seeds, models, tests) and, if it passed, publish the read-only copy.",
+)
+
+refresh_all_job = define_asset_job(
+    name="refresh_all",
+    selection=AssetSelection.all(),
+    executor_def=in_process_executor,
+    description="Every source, then the dbt build and the publication.",
+)
+
+SCHEDULES = [
+    ScheduleDefinition(
+        name=f"{cadence}_sources",
+        job=job,
+        cron_schedule=CRON[cadence],
+        execution_timezone="UTC",
+        default_status=DefaultScheduleStatus.STOPPED,
+        description=f"Refresh the {cadence} sources.",
+    )
+    for cadence, job in INGEST_JOBS.items()
+]
+
+
+@run_status_sensor(
+    name="build_after_ingest",
+    run_status=DagsterRunStatus.SUCCESS,
+    monitored_jobs=list(INGEST_JOBS.values()),
+    request_job=build_and_publish_job,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="After an ingest run that loaded new data, build the marts and publish.",
+)
+def build_after_ingest(context: RunStatusSensorContext):
+    return _request_build(context)
+
+
+@run_status_sensor(
+    name="build_after_partly_failed_ingest",
+    run_status=DagsterRunStatus.FAILURE,
+    monitored_jobs=list(INGEST_JOBS.values()),
+    request_job=build_and_publish_job,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="A failed source must not hold back the others: build with what did load.",
+)
+def build_after_partly_failed_ingest(context: RunStatusSensorContext):
+    return _request_build(context)
+
+
+def _request_build(context: RunStatusSensorContext):
+    run_id = context.dagster_run.run_id
+    loaded = context.instance.get_records_for_run(
+        run_id=run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION, limit=1,
+    ).records
+    if not loaded:
+        return SkipReason(f"run {run_id} loaded nothing new")
+    return RunRequest(run_key=f"build-after-{run_id}")
+
+
+SENSORS = [build_after_ingest, build_after_partly_failed_ingest]
+JOBS = [*INGEST_JOBS.values(), build_and_publish_job, refresh_all_job]

@@ -1,0 +1,78 @@
+"""dbt models as Dagster assets (dagster-dbt), and the publish step after them."""
+
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from ingestors.publish import publish
+from ingestors.sources import BY_NAME
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, ensure_manifest
+from orchestration.resources import WRITER_POOL, CadenaResource
+
+# Folder under models/{intermediate,marts}/ -> Dagster group. Staging folders
+# are named after their source, whose family gives the group.
+FOLDER_GROUPS = {"core": "reference", "meta": "meta"}
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+MANIFEST = ensure_manifest()  # parses only when the dbt project changed since the last parse
+
+
+class CadenaDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt models by family, like the ingest assets they read."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        # dbt source tables are the raw tables the ingest assets write.
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        # Models and seeds: their name alone (stg_..., int_..., fct_..., mart_...).
+        return AssetKey([dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        if len(fqn) >= 4 and fqn[1] == "staging":
+            source = BY_NAME.get(fqn[2])
+            return source.family if source else "meta"
+        if len(fqn) >= 4:
+            return FOLDER_GROUPS.get(fqn[2], fqn[2])
+        return super().get_group_name(dbt_resource_props)
+
+
+@dbt_assets(
+    manifest=MANIFEST,
+    project=dbt_project,
+    dagster_dbt_translator=CadenaDbtTranslator(),
+    pool=WRITER_POOL,
+    name="cadena_dbt",
+)
+def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` of the selected models: seeds, models and their tests (as asset checks)."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(("dim_", "fct_", "mart_"))]
+
+
+@asset(
+    key=AssetKey("published_warehouse"),
+    deps=MART_KEYS,
+    group_name="publish",
+    kinds={"duckdb"},
+    pool=WRITER_POOL,
+    description="The read-only copy of the warehouse that analysts and dashboards open, "
+    "swapped in atomically after a successful build.",
+)
+def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
+    settings = cadena.settings()
+    info = publish(settings.working_db, settings.published_db)
+    context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables)")
+    return MaterializeResult(metadata={
+        "path": str(info.path),
+        "published_at": info.published_at.isoformat(),
+        "size_bytes": info.size_bytes,
+        "tables": info.tables,
+    })

@@ -1,0 +1,126 @@
+"""fetch -> snapshot -> parse -> load: idempotence, quarantine, and bad payloads."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import httpx
+import pytest
+
+from ingestors.errors import PayloadError, SourceSkipped
+from ingestors.pipeline import run_source
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.snapshots import SnapshotStore
+
+
+class Site(Row):
+    id: int
+    name: str
+    mw: float | None
+
+
+def parse(snapshot):
+    body = snapshot.read_json("sites.json")
+    if "sites" not in body:
+        raise snapshot.error("no 'sites' key", file="sites.json")
+    for i, item in enumerate(body["sites"]):
+        if item.get("name") == "":
+            yield Reject("sites", f"sites[{i}]", "empty name", item)
+            continue
+        yield Record("sites", item, record_id=f"sites[{i}]", record_url=f"https://a.example/site/{item.get('id')}")
+
+
+def make_source(payloads: list[bytes], requires_env=()) -> tuple[Source, list]:
+    served = []
+
+    def fetch(ctx):
+        ctx.get("sites.json", "https://a.example/sites.json")
+
+    def handler(request):
+        body = payloads[min(len(served), len(payloads) - 1)]
+        served.append(body)
+        return httpx.Response(200, content=body)
+
+    source = Source(
+        name="demo", family="capacity", title="Demo", description="d", homepage="https://a.example",
+        licence="test", cadence="daily", tables=(Table("sites", Site, ("id",), "d"),),
+        fetch=fetch, parse=parse, plan=FetchPlan(), requires_env=requires_env,
+    )
+    return source, [httpx.MockTransport(handler)]
+
+
+GOOD = json.dumps({"sites": [{"id": 1, "name": "Alpha", "mw": 12.5}, {"id": 2, "name": "Beta", "mw": None},
+                             {"id": 2, "name": "Beta again", "mw": 1}, {"id": 3, "name": ""},
+                             {"id": "x", "name": "Bad id", "mw": 1}]}).encode()
+
+
+def table(settings, sql):
+    with duckdb.connect(str(settings.working_db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_load_keeps_valid_rows_and_quarantines_the_rest(settings):
+    source, (transport,) = make_source([GOOD])
+    result = run_source(source, settings, transport=transport)
+    assert result.status == "loaded" and result.rows == {"sites": 2} and result.quarantined == 3
+    assert table(settings, "select id, name, mw, _source, _record_url from raw_demo.sites order by id") == [
+        (1, "Alpha", 12.5, "demo", "https://a.example/site/1"),
+        (2, "Beta", None, "demo", "https://a.example/site/2"),
+    ]
+    reasons = [r[0] for r in table(settings, "select reason from meta.quarantine order by record_id")]
+    assert reasons[0] == "duplicate key {'id': 2}"
+    assert reasons[1] == "empty name"
+    assert reasons[2].startswith("id: Input should be a valid integer")
+
+
+def test_loading_the_same_payload_twice_changes_nothing(settings):
+    source, (transport,) = make_source([GOOD])
+    first = run_source(source, settings, transport=transport)
+    before = table(settings, "select * from raw_demo.sites order by id")
+    second = run_source(source, settings, transport=transport)
+    assert second.status == "unchanged" and second.snapshot_id == first.snapshot_id
+    assert table(settings, "select * from raw_demo.sites order by id") == before
+    assert table(settings, "select count(*) from meta.load_log") == [(1,)]
+    assert len(SnapshotStore(settings.raw_dir).list("demo")) == 1
+
+
+@pytest.mark.parametrize("bad, reason", [
+    (b"<html><body>Service unavailable</body></html>", "not JSON"),
+    (b'{"sites": [{"id": 1, "na', "not JSON"),
+    (b'{"data": []}', "no 'sites' key"),
+    (b'{"sites": []}', "table sites got 0 rows, expected at least 1"),
+])
+def test_a_wholly_bad_payload_fails_the_source_and_keeps_the_last_good_data(settings, bad, reason):
+    source, (transport,) = make_source([GOOD, bad])
+    run_source(source, settings, transport=transport)
+    good_rows = table(settings, "select * from raw_demo.sites order by id")
+    with pytest.raises(PayloadError) as err:
+        run_source(source, settings, transport=transport)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("demo: bad payload in snapshot ") and reason in message
+    assert table(settings, "select * from raw_demo.sites order by id") == good_rows
+    from ingestors import state
+
+    st = state.read(settings, "demo")
+    assert st["last_attempt"]["status"] == "failed" and st["last_success"]["rows"] == {"sites": 2}
+
+
+def test_a_source_needing_a_key_is_skipped_with_a_clear_message(settings, monkeypatch):
+    monkeypatch.delenv("DEMO_API_KEY", raising=False)
+    source, (transport,) = make_source([GOOD], requires_env=("DEMO_API_KEY",))
+    with pytest.raises(SourceSkipped, match="demo: skipped: set DEMO_API_KEY to enable it"):
+        run_source(source, settings, transport=transport)
+
+
+def test_snapshot_sidecar_records_provenance(settings):
+    source, (transport,) = make_source([GOOD])
+    result = run_source(source, settings, transport=transport)
+    snap = SnapshotStore(settings.raw_dir).open("demo", result.snapshot_id)
+    f = snap.file("sites.json")
+    assert (f.url, f.status, f.size) == ("https://a.example/sites.json", 200, len(GOOD))
+    assert snap.licence == "test" and snap.sample is False
+    import hashlib
+
+    assert f.sha256 == hashlib.sha256(GOOD).hexdigest()
