@@ -19,10 +19,11 @@ class SourceSkipped(CadenaError):
 class FetchError(CadenaError):
     """The publisher could not be reached or answered with an error."""
 
-    def __init__(self, source: str, url: str, reason: str):
+    def __init__(self, source: str, url: str, reason: str, *, status: int | None = None):
         super().__init__(f"{source}: fetch failed for {url}: {reason}")
         self.source = source
         self.url = url
+        self.status = status  # the HTTP status when the server answered
 
 
 class PayloadError(CadenaError):

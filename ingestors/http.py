@@ -186,7 +186,8 @@ class HttpClient:
         try:
             return retrying(self._get_once, source, url, params, request_headers)
         except RetryableStatus as exc:
-            raise FetchError(source, url, f"HTTP {exc.response.status_code} after {self._attempts} attempts") from None
+            raise FetchError(source, url, f"HTTP {exc.response.status_code} after {self._attempts} attempts",
+                             status=exc.response.status_code) from None
         except httpx.TimeoutException as exc:
             raise FetchError(source, url, f"timed out after {self._attempts} attempts ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
@@ -208,7 +209,7 @@ class HttpClient:
             if response.status_code == 304:
                 return Fetched(final_url, 304, kept, b"", not_modified=True)
             if response.status_code >= 400:
-                raise FetchError(source, final_url, f"HTTP {response.status_code}")
+                raise FetchError(source, final_url, f"HTTP {response.status_code}", status=response.status_code)
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.max_bytes:
                 raise ResponseTooLarge(f"response of {int(declared)} bytes exceeds the cap of {self.max_bytes} bytes")

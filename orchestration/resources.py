@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from dagster import ConfigurableResource
-from dagster_dbt import DbtCliResource
 
 from ingestors.config import Settings
 from orchestration.dbt_manifest import DBT_PROJECT_DIR
@@ -26,6 +25,8 @@ class CadenaResource(ConfigurableResource):
 
 
 def build_resources() -> dict[str, object]:
+    from orchestration.dbt_resource import CadenaDbtCliResource  # dagster-dbt is slow to import
+
     settings = Settings.from_env()
     # dbt reads the database path from its profile, which reads this variable.
     os.environ["CADENA_DB_PATH"] = str(settings.working_db)
@@ -33,5 +34,5 @@ def build_resources() -> dict[str, object]:
     settings.working_db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "cadena": CadenaResource(offline=os.environ.get("CADENA_OFFLINE", "") in ("1", "true", "yes")),
-        "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
+        "dbt": CadenaDbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
     }

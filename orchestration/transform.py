@@ -1,6 +1,7 @@
 """dbt models as Dagster assets (dagster-dbt), and the publish step after them."""
 
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,8 +50,10 @@ class CadenaDbtTranslator(DagsterDbtTranslator):
     pool=WRITER_POOL,
     name="cadena_dbt",
 )
-def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, cadena: CadenaResource):
     """`dbt build` of the selected models: seeds, models and their tests (as asset checks)."""
+    # The profile reads the working database's path from the environment.
+    os.environ["CADENA_DB_PATH"] = str(cadena.settings().working_db)
     yield from dbt.cli(["build"], context=context).stream()
 
 

@@ -133,13 +133,14 @@ def _aws_entries(body: Mapping[str, Any]) -> Iterator[Entry | Reject]:
             if not isinstance(item, dict):
                 yield _reject(where, "entry is not an object", item)
                 continue
-            prefix, region, service = _text(item, prefix_key), _text(item, "region"), _text(item, "service")
+            prefix, region = _text(item, prefix_key), _text(item, "region")
             if not (prefix and region):
                 yield _reject(where, f"entry lacks {prefix_key} or region", item)
                 continue
             if region == "GLOBAL":
                 continue
             border_group = _text(item, "network_border_group") or region
+            service = _text(item, "service")
             yield Entry(where, item, region, border_group, (prefix,), (service,) if service else ())
 
 
@@ -197,11 +198,14 @@ def _oracle_entries(body: Mapping[str, Any]) -> Iterator[Entry | Reject]:
 
 
 LAYOUTS = {
-    "aws": Layout("aws", "ip-ranges.json", ("prefixes", "ipv6_prefixes"), "createDate", _aws_entries),
+    "aws": Layout(
+        "aws", "ip-ranges.json", ("prefixes", "ipv6_prefixes"), "createDate", _aws_entries
+    ),
     "gcp": Layout("gcp", "cloud.json", ("prefixes",), "creationTime", _gcp_entries),
     "azure": Layout("azure", "service-tags.json", ("values",), "changeNumber", _azure_entries),
-    "oracle": Layout("oracle", "public_ip_ranges.json", ("regions",), "last_updated_timestamp",
-                     _oracle_entries),
+    "oracle": Layout(
+        "oracle", "public_ip_ranges.json", ("regions",), "last_updated_timestamp", _oracle_entries
+    ),
 }
 
 
@@ -212,10 +216,14 @@ def parse_regions(layout: Layout, snapshot) -> Iterator[Record | Reject]:
     """Aggregate a provider's listing into one record per region / border group."""
     body = snapshot.read_json(layout.file)
     if not isinstance(body, dict):
-        raise snapshot.error(f"expected a JSON object, got a {type(body).__name__}", file=layout.file)
+        raise snapshot.error(
+            f"expected a JSON object, got a {type(body).__name__}", file=layout.file
+        )
     missing = [key for key in layout.list_keys if not isinstance(body.get(key), list)]
     if missing:
-        raise snapshot.error(f"no {' / '.join(repr(k) for k in missing)} list in the file", file=layout.file)
+        raise snapshot.error(
+            f"no {' / '.join(repr(k) for k in missing)} list in the file", file=layout.file
+        )
     stamp = body.get(layout.published_key)
     published_at = None if stamp is None or stamp == "" else str(stamp)
     url = snapshot.url_of(layout.file)
@@ -232,7 +240,9 @@ def parse_regions(layout: Layout, snapshot) -> Iterator[Record | Reject]:
             except ValueError:
                 bad.append(text)
         if bad:
-            yield _reject(entry.where, f"not an IP prefix: {', '.join(repr(b) for b in bad)}", entry.raw)
+            yield _reject(
+                entry.where, f"not an IP prefix: {', '.join(repr(b) for b in bad)}", entry.raw
+            )
             if not networks:
                 continue  # nothing usable left in this line
         tally = tallies.setdefault((entry.region_code, entry.network_border_group), _Tally())
@@ -251,7 +261,9 @@ def parse_regions(layout: Layout, snapshot) -> Iterator[Record | Reject]:
                 "ipv6_prefix_count": len(tally.ipv6),
                 "services": sorted(tally.services),
                 "published_at": published_at,
-                "ipv4_address_count": sum(n.num_addresses for n in ipaddress.collapse_addresses(tally.ipv4)),
+                "ipv4_address_count": sum(
+                    n.num_addresses for n in ipaddress.collapse_addresses(tally.ipv4)
+                ),
             },
             record_id=region if region == border_group else f"{region}/{border_group}",
             record_url=url,
@@ -282,7 +294,12 @@ def find_service_tags_url(page: bytes | str, page_url: str = AZURE_PAGE_URL) -> 
     found = [url for url in found if _SERVICE_TAGS_NAME.search(urlsplit(url).path)]
     if not found:
         for script in soup.find_all("script"):
-            text = script.get_text().replace("\\/", "/").replace("\\u002F", "/").replace("\\u002f", "/")
+            text = (
+                script.get_text()
+                .replace("\\/", "/")
+                .replace("\\u002F", "/")
+                .replace("\\u002f", "/")
+            )
             found.extend(_SERVICE_TAGS_IN_TEXT.findall(text))
     if not found:
         return None
@@ -294,8 +311,11 @@ def fetch_azure(ctx) -> None:
     page = ctx.get(AZURE_PAGE_FILE, AZURE_PAGE_URL, params=AZURE_PAGE_PARAMS)
     url = find_service_tags_url(page, AZURE_PAGE_URL)
     if url is None:
-        raise FetchError(ctx.source.name, AZURE_PAGE_URL,
-                         "no ServiceTags_Public_YYYYMMDD.json link found on the download page")
+        raise FetchError(
+            ctx.source.name,
+            AZURE_PAGE_URL,
+            "no ServiceTags_Public_YYYYMMDD.json link found on the download page",
+        )
     ctx.get(LAYOUTS["azure"].file, url)
 
 
@@ -316,9 +336,19 @@ _TABLE_DESCRIPTION = (
 )
 
 
-def _source(provider: str, *, name: str, title: str, description: str, homepage: str, licence: str,
-            cadence: Cadence, fetch: Callable[[Any], None], rate_limits: Mapping[str, float],
-            sample_routes: Mapping[str, str]) -> Source:
+def _source(
+    provider: str,
+    *,
+    name: str,
+    title: str,
+    description: str,
+    homepage: str,
+    licence: str,
+    cadence: Cadence,
+    fetch: Callable[[Any], None],
+    rate_limits: Mapping[str, float],
+    sample_routes: Mapping[str, str],
+) -> Source:
     layout = LAYOUTS[provider]
     return Source(
         name=name,
@@ -328,8 +358,15 @@ def _source(provider: str, *, name: str, title: str, description: str, homepage:
         homepage=homepage,
         licence=licence,
         cadence=cadence,
-        tables=(Table(TABLE, Region, ("region_code", "network_border_group"), _TABLE_DESCRIPTION,
-                      min_rows=MIN_REGIONS),),
+        tables=(
+            Table(
+                TABLE,
+                Region,
+                ("region_code", "network_border_group"),
+                _TABLE_DESCRIPTION,
+                min_rows=MIN_REGIONS,
+            ),
+        ),
         fetch=fetch,
         parse=functools.partial(parse_regions, layout),
         plan=FetchPlan(rate_limits=rate_limits, sample_routes=sample_routes),

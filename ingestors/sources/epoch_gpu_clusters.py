@@ -67,15 +67,26 @@ FLAG_COLUMNS = {
     "include_in_standard_analysis": "Include in Standard Analysis",
 }
 FIRST_SOURCE = "Source 1"
-REQUIRED_COLUMNS = (NAME, COUNTRY, *TEXT_COLUMNS.values(), *NUMBER_COLUMNS.values(),
-                    *DATE_COLUMNS.values(), *FLAG_COLUMNS.values(), FIRST_SOURCE)
+REQUIRED_COLUMNS = (
+    NAME,
+    COUNTRY,
+    *TEXT_COLUMNS.values(),
+    *NUMBER_COLUMNS.values(),
+    *DATE_COLUMNS.values(),
+    *FLAG_COLUMNS.values(),
+    FIRST_SOURCE,
+)
 
 _SOURCE_COLUMN = re.compile(r"Source (\d+)")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_TRUE, _FALSE, _UNKNOWN = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}, {"", "unclear", "unknown"}
+_TRUE, _FALSE, _UNKNOWN = (
+    {"true", "yes", "y", "1"},
+    {"false", "no", "n", "0"},
+    {"", "unclear", "unknown"},
+)
 
 
 class Cluster(Row):
@@ -169,7 +180,9 @@ def countries(cell: str) -> tuple[list[str], list[str]]:
     return names, iso2s
 
 
-def _cluster(row: dict[str, str], names: list[str], iso2s: list[str], source_columns: list[str]) -> dict:
+def _cluster(
+    row: dict[str, str], names: list[str], iso2s: list[str], source_columns: list[str]
+) -> dict:
     """The table row for one CSV row; raises RecordError naming the column that cannot be read."""
     data: dict = {"name": row[NAME].strip(), "country_names": names, "country_iso2s": iso2s}
     data.update({field: _text(row[col]) for field, col in TEXT_COLUMNS.items()})
@@ -188,7 +201,9 @@ def parse(snapshot) -> Iterator[Record | Reject]:
     try:
         text = snapshot.read_bytes(FILE).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE) from None
+        raise snapshot.error(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE
+        ) from None
     if text.lstrip()[:1] == "<":
         head = text.lstrip()[:40].replace("\n", " ")
         raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=FILE)
@@ -197,8 +212,10 @@ def parse(snapshot) -> Iterator[Record | Reject]:
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
     if missing:
         raise snapshot.error(f"required column(s) missing: {', '.join(missing)}", file=FILE)
-    source_columns = sorted((c for c in header if _SOURCE_COLUMN.fullmatch(c)),
-                            key=lambda c: int(_SOURCE_COLUMN.fullmatch(c)[1]))
+    source_columns = sorted(
+        (c for c in header if _SOURCE_COLUMN.fullmatch(c)),
+        key=lambda c: int(_SOURCE_COLUMN.fullmatch(c)[1]),
+    )
     csv_url = snapshot.url_of(FILE)
 
     for index, row in enumerate(reader, start=1):
@@ -231,9 +248,13 @@ SOURCE = Source(
     licence="Epoch AI, CC BY 4.0",
     cadence="weekly",
     tables=(
-        Table(TABLE, Cluster, ("name",),
-              "One row per GPU cluster whose Country includes a LatAm country; figures as Epoch "
-              "reports them (chips, H100-equivalents, MW, USD), dates as dates."),
+        Table(
+            TABLE,
+            Cluster,
+            ("name",),
+            "One row per GPU cluster whose Country includes a LatAm country; figures as Epoch "
+            "reports them (chips, H100-equivalents, MW, USD), dates as dates.",
+        ),
     ),
     fetch=fetch,
     parse=parse,

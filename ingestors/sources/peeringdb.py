@@ -54,7 +54,7 @@ HOST = "www.peeringdb.com"
 BASE = f"https://{HOST}/api"
 PAGE_LIMIT = 250
 MAX_PAGES = 200  # 50,000 rows for one query: far beyond LatAm; more means paging is broken
-MAX_ID_CHARS = 1200  # length of one comma-joined id list, so that URLs stay under ~1500 chars
+MAX_ID_CHARS = 1300  # one id list as sent (commas travel as %2C), so URLs stay under ~1500 chars
 ANONYMOUS_PER_SECOND = 20 / 60
 
 
@@ -222,15 +222,17 @@ def _ids(rows: Iterable[Mapping[str, Any]], field: str) -> list[int]:
 
 
 def _batches(ids: list[int], max_chars: int = MAX_ID_CHARS) -> Iterator[str]:
-    """Comma-joined runs of ``ids``, each at most ``max_chars`` long."""
+    """Comma-joined runs of ``ids``, each at most ``max_chars`` long once URL-encoded."""
+    sep = len("%2C")  # httpx percent-encodes the commas of a query value
     batch: list[str] = []
     size = 0
     for i in ids:
         text = str(i)
-        if batch and size + 1 + len(text) > max_chars:
+        cost = len(text) + (sep if batch else 0)
+        if batch and size + cost > max_chars:
             yield ",".join(batch)
-            batch, size = [], 0
-        size += len(text) + (1 if batch else 0)
+            batch, size, cost = [], 0, len(text)
+        size += cost
         batch.append(text)
     if batch:
         yield ",".join(batch)

@@ -185,8 +185,7 @@ def _get_unless_missing(ctx, name: str, url: str) -> bytes | None:
 
 
 def _is_not_found(exc: FetchError) -> bool:
-    # HttpClient raises FetchError(source, url, "HTTP 404") and keeps no status attribute.
-    return getattr(exc, "status", None) == 404 or str(exc).endswith(": HTTP 404")
+    return exc.status == 404
 
 
 def _cable_ids(body: bytes) -> set[str]:
@@ -314,8 +313,13 @@ def _landing_point(point: Mapping[str, Any], point_id: str,
                    coordinates: Mapping[str, tuple[float | None, float | None]]) -> Record:
     name = _clean(point.get("name"))
     country_name = _clean(point.get("country"))
-    country = lookup_name(country_name) if isinstance(country_name, str) else None
-    iso2 = country.iso2 if country else (territory_iso2(name, country_name) if name and country_name else None)
+    iso2 = None
+    if isinstance(country_name, str):
+        country = lookup_name(country_name)
+        if country is not None:
+            iso2 = country.iso2
+        elif isinstance(name, str):
+            iso2 = territory_iso2(name, country_name)
     latitude, longitude = coordinates.get(point_id, (None, None))
     return Record(
         "landing_points",

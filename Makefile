@@ -1,0 +1,35 @@
+# Two commands for a newcomer:  make run  (set up + build offline)  and  make test.
+# uv is installed from PyPI with the machine's python3 if it is not there yet.
+UV := python3 -m uv
+export UV_PYTHON_DOWNLOADS := never
+# Byte-compile at install: imports are then fast even with PYTHONDONTWRITEBYTECODE set.
+export UV_COMPILE_BYTECODE := 1
+
+.PHONY: setup run refresh test dev status lint bench
+
+setup:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<1"
+	$(UV) sync --frozen --extra dev --python python3
+
+run: setup  ## build the warehouse offline from the sample snapshots
+	$(UV) run cadena refresh --offline
+
+refresh: setup  ## fetch the live sources (needs internet)
+	$(UV) run cadena refresh
+
+test: setup
+	$(UV) run pytest
+
+status:
+	$(UV) run cadena status
+
+dev: setup  ## Dagster UI on http://localhost:3000
+	mkdir -p warehouse/dagster_home
+	test -f warehouse/dagster_home/dagster.yaml || cp orchestration/dagster.yaml warehouse/dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(UV) run dagster dev
+
+lint:
+	$(UV) run ruff check .
+
+bench: setup
+	$(UV) run python warehouse/benchmarks/bench_refresh.py
