@@ -17,8 +17,8 @@ observed as (
     select
         codes.provider,
         codes.region_code,
-        sum(o.ipv4_prefix_count) as ipv4_prefix_count,
-        sum(o.ipv6_prefix_count) as ipv6_prefix_count,
+        cast(sum(o.ipv4_prefix_count) as bigint) as ipv4_prefix_count,
+        cast(sum(o.ipv6_prefix_count) as bigint) as ipv6_prefix_count,
         max(o.published_at) as published_at,
         max(o.snapshot_id) as snapshot_id,
         max(o.retrieved_at) as retrieved_at,

@@ -17,7 +17,7 @@ with facilities as (
 ),
 
 ixps as (
-    select country_iso2, count(*) as ixp_count, sum(net_count) as ixp_network_count
+    select country_iso2, count(*) as ixp_count, cast(sum(net_count) as bigint) as ixp_network_count
     from {{ ref('fct_internet_exchanges') }}
     group by 1
 ),
