@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+from dagster import AssetSpec, Definitions
 
 from orchestration.ingest import INGEST_ASSETS
 from orchestration.jobs import JOBS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
+# Bookkeeping tables every ingest writes beside its raw tables (see ingestors/load.py).
+LOADER_TABLES = [
+    AssetSpec(["raw", "cadena_meta", "load_log"], group_name="meta",
+              description="One row per raw table per load: snapshot, retrieved_at, rows, quarantined, sample flag."),
+    AssetSpec(["raw", "cadena_meta", "quarantine"], group_name="meta",
+              description="Records each source's latest load refused, with source, snapshot, record and reason."),
+]
+
 defs = Definitions(
-    assets=[*INGEST_ASSETS, cadena_dbt_assets, published_warehouse],
+    assets=[*INGEST_ASSETS, *LOADER_TABLES, cadena_dbt_assets, published_warehouse],
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=SENSORS,

@@ -34,6 +34,9 @@ class CadenaDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
+        if dbt_resource_props["resource_type"] == "source":
+            source = BY_NAME.get(dbt_resource_props["source_name"])
+            return source.family if source else "meta"
         fqn = dbt_resource_props.get("fqn", [])
         if len(fqn) >= 4 and fqn[1] == "staging":
             source = BY_NAME.get(fqn[2])

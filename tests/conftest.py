@@ -29,3 +29,44 @@ def real_capture(*parts: str) -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Settings pointing at a fresh, empty warehouse in a temp dir."""
     return Settings(warehouse_dir=tmp_path / "warehouse", contact="tests@example.org")
+
+
+@pytest.fixture(scope="session")
+def offline_warehouse(tmp_path_factory):
+    """One warehouse built offline through Dagster from the shipped samples, shared by
+    every test that only reads it. Tests that change a warehouse copy it first
+    (:func:`copy_warehouse`)."""
+    from orchestration.cli import refresh
+
+    root = tmp_path_factory.mktemp("offline") / "warehouse"
+    with _warehouse_env(root):
+        settings = Settings.from_env()
+        report = refresh(offline=True, settings=settings, persist_runs=False)
+    return settings, report
+
+
+def copy_warehouse(settings: Settings, dest: Path) -> Settings:
+    import shutil
+
+    shutil.copytree(settings.warehouse_dir, dest)
+    return Settings(warehouse_dir=dest, contact=settings.contact)
+
+
+class _warehouse_env:
+    """Point CADENA_WAREHOUSE_DIR at ``root`` for the duration of a block."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __enter__(self):
+        self.before = os.environ.get("CADENA_WAREHOUSE_DIR")
+        os.environ["CADENA_WAREHOUSE_DIR"] = str(self.root)
+
+    def __exit__(self, *exc):
+        if self.before is None:
+            os.environ.pop("CADENA_WAREHOUSE_DIR", None)
+        else:
+            os.environ["CADENA_WAREHOUSE_DIR"] = self.before
+
+
+warehouse_env = _warehouse_env

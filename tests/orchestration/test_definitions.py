@@ -1,0 +1,102 @@
+"""Pin the Dagster graph: an accidental rename or regroup fails here, not in production."""
+
+from __future__ import annotations
+
+import pytest
+
+CAPACITY = sorted([
+    "raw/peeringdb/facilities", "raw/peeringdb/internet_exchanges", "raw/peeringdb/ix_facilities",
+    "raw/peeringdb/organizations", "raw/telegeography/cables", "raw/telegeography/landing_points",
+    "raw/telegeography/cable_landings", "raw/aws_ip_ranges/regions", "raw/gcp_ip_ranges/regions",
+    "raw/azure_service_tags/regions", "raw/oracle_ip_ranges/regions", "raw/epoch_gpu_clusters/clusters",
+    "raw/world_bank/observations",
+    "stg_peeringdb__facilities", "stg_peeringdb__internet_exchanges", "stg_peeringdb__ix_facilities",
+    "stg_peeringdb__organizations", "stg_telegeography__cables", "stg_telegeography__landing_points",
+    "stg_telegeography__cable_landings", "stg_aws_ip_ranges__regions", "stg_gcp_ip_ranges__regions",
+    "stg_azure_service_tags__regions", "stg_oracle_ip_ranges__regions", "stg_epoch_gpu_clusters__clusters",
+    "stg_world_bank__observations",
+    "int_cloud_regions_unioned", "int_cloud_regions_catalogued", "int_gpu_clusters_by_country",
+    "int_country_indicators_latest",
+    "fct_facilities", "fct_internet_exchanges", "fct_cloud_regions", "fct_submarine_cables",
+    "fct_cable_landings", "fct_gpu_clusters", "fct_country_indicators", "mart_infrastructure__country",
+])
+EXPECTED_GROUPS = {
+    "capacity": CAPACITY,
+    "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
+                    "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
+    "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
+                         "cloud_region_catalogue", "dim_country", "dim_layer"]),
+    "publish": ["published_warehouse"],
+}
+
+
+@pytest.fixture(scope="module")
+def defs():
+    from orchestration.definitions import defs
+
+    return defs
+
+
+@pytest.fixture(scope="module")
+def graph(defs):
+    return defs.resolve_asset_graph()
+
+
+def test_asset_keys_and_groups_are_pinned(graph):
+    groups: dict[str, list[str]] = {}
+    for key in graph.get_all_asset_keys():
+        groups.setdefault(graph.get(key).group_name, []).append(key.to_user_string())
+    assert {g: sorted(keys) for g, keys in groups.items()} == EXPECTED_GROUPS
+
+
+def test_dbt_sources_sit_downstream_of_the_ingest_assets(graph):
+    from dagster import AssetKey
+
+    parents = graph.get(AssetKey("stg_peeringdb__facilities")).parent_keys
+    assert parents == {AssetKey(["raw", "peeringdb", "facilities"])}
+    assert graph.get(AssetKey(["raw", "peeringdb", "facilities"])).is_materializable
+
+
+def test_publish_waits_for_every_mart(graph):
+    from dagster import AssetKey
+
+    parents = {k.to_user_string() for k in graph.get(AssetKey("published_warehouse")).parent_keys}
+    marts = {k for keys in EXPECTED_GROUPS.values() for k in keys if k.startswith(("dim_", "fct_", "mart_"))}
+    assert parents == marts
+
+
+def test_dbt_tests_are_asset_checks(graph):
+    checks = {c.to_user_string() for c in graph.asset_check_keys}
+    assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
+    assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
+    assert "raw/world_bank/observations:fetched_within_cadence" in checks
+    assert len(checks) >= 100
+
+
+def test_every_writer_shares_one_pool(defs):
+    from orchestration.resources import WRITER_POOL
+
+    from dagster import AssetsDefinition
+
+    writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
+    assert len(writers) == 8 + 1 + 1  # one per source, dbt, publish
+    assert {a.node_def.pool for a in writers} == {WRITER_POOL}
+
+
+def test_schedules_jobs_and_sensors_are_pinned(defs):
+    assert sorted((s.name, s.cron_schedule) for s in defs.schedules) == [
+        ("daily_sources", "15 5 * * *"), ("monthly_sources", "45 5 2 * *"), ("weekly_sources", "30 5 * * 1"),
+    ]
+    assert sorted(j.name for j in defs.jobs) == [
+        "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_weekly", "refresh_all",
+    ]
+    assert sorted(s.name for s in defs.sensors) == ["build_after_ingest", "build_after_partly_failed_ingest"]
+
+
+def test_each_cadence_job_holds_exactly_its_sources(defs):
+    from ingestors.sources import ALL
+
+    for cadence in ("daily", "weekly", "monthly"):
+        job = defs.resolve_job_def(f"ingest_{cadence}")
+        keys = {k.path[1] for k in job.asset_layer.executable_asset_keys}
+        assert keys == {s.name for s in ALL if s.cadence == cadence}

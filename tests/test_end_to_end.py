@@ -1,0 +1,155 @@
+"""The whole path, offline: samples -> snapshots -> raw tables -> dbt -> published file.
+
+The warehouse is built once per session through Dagster (see ``offline_warehouse``
+in conftest.py); the values asserted here follow from the sample snapshots in
+``ingestors/samples/`` and are checked against them by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from ingestors.sources import ALL
+from tests.conftest import copy_warehouse, warehouse_env
+
+
+def query(settings, sql, params=None):
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_every_source_loaded_and_the_warehouse_was_published(offline_warehouse):
+    settings, report = offline_warehouse
+    assert sorted(report.loaded) == sorted(s.name for s in ALL)
+    assert report.failed == {} and report.built and report.published
+    assert settings.published_db.is_file()
+
+
+def test_infrastructure_mart_values(offline_warehouse):
+    settings, _ = offline_warehouse
+    rows = query(settings, """
+        select country_iso2, facility_count, ixp_count, cloud_region_count, aws_local_zone_count,
+               submarine_cable_count, planned_submarine_cable_count, gpu_cluster_count, h100_equivalents,
+               internet_users_pct, internet_users_pct_year, is_sample_data
+        from mart_infrastructure__country where country_iso2 in ('BR', 'MX', 'CL', 'AR') order by 1""")
+    assert rows == [
+        # AR: the Epoch row "about 300" H100e is quarantined, so no cluster.
+        ("AR", 1, 0, 0, 1, 1, 0, 0, 0.0, 89.2, 2023, True),
+        # BR: 2 facilities, 2 IXPs, AWS+GCP+2 Azure+2 Oracle GA regions; the decommissioned cluster is not counted.
+        ("BR", 2, 2, 6, 0, 1, 0, 1, 1024.0, 84.2, 2023, True),
+        # CL: facility 3108 has latitude "-33.4S" and is quarantined.
+        ("CL", 1, 1, 4, 1, 0, 1, 0, 0.0, 94.5, 2023, True),
+        ("MX", 2, 1, 5, 1, 1, 0, 1, 512.0, 81.2, 2023, True),
+    ]
+    assert query(settings, "select count(*) from mart_infrastructure__country") == [(49,)]
+
+
+def test_every_fact_carries_provenance(offline_warehouse):
+    settings, _ = offline_warehouse
+    for table in ("fct_facilities", "fct_internet_exchanges", "fct_submarine_cables", "fct_cable_landings",
+                  "fct_gpu_clusters", "fct_country_indicators"):
+        missing = query(settings, f"""select count(*) from {table} where source_name is null
+            or snapshot_id is null or retrieved_at is null or record_url is null""")
+        assert missing == [(0,)], table
+    assert query(settings, "select distinct confidence from fct_gpu_clusters order by 1") == [("confirmed",), ("likely",), ("unlikely",)]
+
+
+def test_quarantine_and_load_log_are_published(offline_warehouse):
+    settings, _ = offline_warehouse
+    quarantined = dict(query(settings, "select source, count(*) from meta.quarantine group by 1"))
+    assert quarantined["peeringdb"] == 1 and quarantined["epoch_gpu_clusters"] == 1
+    loads = query(settings, "select count(*), bool_and(is_sample) from mart_source_loads")
+    assert loads == [(sum(len(s.tables) for s in ALL), True)]
+
+
+def test_a_refresh_with_nothing_new_rebuilds_nothing(offline_warehouse, tmp_path):
+    from orchestration.cli import refresh
+
+    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
+    before = settings.published_db.stat().st_mtime_ns
+    with warehouse_env(settings.warehouse_dir):
+        report = refresh(offline=True, settings=settings, persist_runs=False)
+    assert sorted(report.unchanged) == sorted(s.name for s in ALL)
+    assert not report.built and settings.published_db.stat().st_mtime_ns == before
+
+
+def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(offline_warehouse, tmp_path,
+                                                                               monkeypatch):
+    import httpx
+
+    from ingestors.offline import SampleTransport
+    from orchestration.cli import refresh
+
+    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
+    facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
+    original = SampleTransport.handle_request
+
+    def peeringdb_is_down(self, request):
+        if request.url.host == "www.peeringdb.com":
+            return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
+        return original(self, request)
+
+    monkeypatch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
+    with warehouse_env(settings.warehouse_dir):
+        report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
+    assert list(report.failed) == ["peeringdb"]
+    assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
+    assert "not JSON" in report.failed["peeringdb"]
+    assert len(report.loaded) == len(ALL) - 1 and report.published
+    # the others were rebuilt and published; PeeringDB's last good rows are still there
+    assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
+
+
+READER = textwrap.dedent("""
+    import json, os, sys, duckdb
+    path, stop = sys.argv[1], sys.argv[2]
+    ok, errors = 0, []
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            con.execute("select count(*), sum(facility_count) from mart_infrastructure__country").fetchall()
+            con.close()
+            ok += 1
+        except Exception as exc:
+            errors.append(repr(exc))
+    print(json.dumps({"ok": ok, "errors": errors[:5], "error_count": len(errors)}))
+""")
+
+
+def test_a_reader_queries_the_published_file_throughout_a_refresh(offline_warehouse, tmp_path):
+    from orchestration.cli import refresh
+
+    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db), str(stop)],
+                              stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        with warehouse_env(settings.warehouse_dir):
+            report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
+    finally:
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    result = json.loads(out)
+    assert report.published
+    assert result["error_count"] == 0, result["errors"]
+    assert result["ok"] > 10
+
+
+@pytest.mark.parametrize("command", [["status"], ["sources"]])
+def test_cli_reports(offline_warehouse, command):
+    settings, _ = offline_warehouse
+    env = {**os.environ, "CADENA_WAREHOUSE_DIR": str(settings.warehouse_dir)}
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", *command], env=env, capture_output=True,
+                         text=True, check=True).stdout
+    for source in ALL:
+        assert source.name in out
+    if command == ["status"]:
+        line = next(l for l in out.splitlines() if l.startswith("peeringdb"))
+        assert " 25 " in line and " 1 " in line and "fresh" in line
