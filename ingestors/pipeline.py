@@ -44,11 +44,14 @@ class FetchContext:
         self._previous = previous
 
     def get(self, name: str, url: str, *, params: Mapping[str, Any] | None = None,
-            headers: Mapping[str, str] | None = None, conditional: bool = True) -> bytes:
+            headers: Mapping[str, str] | None = None, conditional: bool = True,
+            volatile: bool = False) -> bytes:
         """Fetch ``url`` into snapshot file ``name`` and return its bytes.
 
         With ``conditional`` the previous snapshot's ETag / Last-Modified for the
-        same file and query are sent; a 304 reuses the previous bytes.
+        same file and query are sent; a 304 reuses the previous bytes. A
+        ``volatile`` file is kept but does not count when deciding whether the
+        payload changed (a page that only links to the data).
         """
         prev = None
         if conditional and self._previous is not None:
@@ -63,7 +66,7 @@ class FetchContext:
         if fetched.not_modified and prev is not None:
             content = self._previous.read_bytes(name)
         self._writer.add(name, url=url, query=params, status=fetched.status,
-                         headers=fetched.headers, content=content)
+                         headers=fetched.headers, content=content, volatile=volatile)
         return content
 
 
@@ -163,7 +166,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         user_agent=settings.user_agent,
         timeout_s=settings.http_timeout_s,
         max_bytes=settings.max_response_bytes,
-        rate_limits=None if offline else source.plan.rate_limits,
+        rate_limits=None if offline else source.plan.limits(os.environ),
         transport=transport,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)

@@ -71,6 +71,14 @@ class FetchPlan:
 
     rate_limits: Mapping[str, float] = field(default_factory=dict)  # host -> requests per second
     sample_routes: Mapping[str, str] = field(default_factory=dict)  # "host/path" glob -> sample file
+    key_env: str | None = None  # an optional API key that raises the publisher's limits ...
+    rate_limits_with_key: Mapping[str, float] | None = None  # ... to these
+
+    def limits(self, environ: Mapping[str, str]) -> Mapping[str, float]:
+        """The rate limits that apply, given whether the optional key is set."""
+        if self.key_env and environ.get(self.key_env) and self.rate_limits_with_key is not None:
+            return self.rate_limits_with_key
+        return self.rate_limits
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ Layout, one folder per fetch that brought something new::
         <file> ...            the payloads exactly as the publisher sent them
 
 A snapshot id is ``<UTC time>-<first 10 hex of the content hash>``, so ids sort
-by time. The content hash covers every file's name and sha256: a fetch whose
+by time. The content hash covers every file's name and sha256 (except files
+marked volatile, such as a download page that only points to the data): a fetch whose
 content hash equals the latest snapshot's is *unchanged*, writes nothing new,
 and hands back the latest snapshot.
 """
@@ -41,6 +42,7 @@ class SnapshotFile:
     headers: dict[str, str]
     sha256: str
     size: int
+    volatile: bool = False  # left out of the content hash (e.g. a download page that only points to the data)
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ class SnapshotWriter:
         self.tmp.mkdir(parents=True)
 
     def add(self, name: str, *, url: str, query: Mapping[str, Any] | None, status: int,
-            headers: Mapping[str, str], content: bytes) -> None:
+            headers: Mapping[str, str], content: bytes, volatile: bool = False) -> None:
         if "/" in name or name.startswith(".") or name == SIDECAR:
             raise ValueError(f"bad snapshot file name {name!r}")
         if name in self.files:
@@ -158,7 +160,7 @@ class SnapshotWriter:
         (self.tmp / name).write_bytes(content)
         self.files[name] = SnapshotFile(
             name=name, url=url, query=dict(query or {}), status=status, headers=dict(headers),
-            sha256=_sha256(content), size=len(content),
+            sha256=_sha256(content), size=len(content), volatile=volatile,
         )
 
     def discard(self) -> None:
@@ -169,7 +171,7 @@ class SnapshotWriter:
         if not self.files:
             self.discard()
             raise ValueError(f"{self.source}: a fetch wrote no files")
-        content = _content_hash({n: f.sha256 for n, f in self.files.items()})
+        content = _content_hash({n: f.sha256 for n, f in self.files.items() if not f.volatile})
         latest = self.store.latest(self.source)
         if latest is not None and latest.content_sha256 == content:
             self.discard()

@@ -308,7 +308,8 @@ def find_service_tags_url(page: bytes | str, page_url: str = AZURE_PAGE_URL) -> 
 
 def fetch_azure(ctx) -> None:
     """Download page, then the service-tag file it links to: two requests."""
-    page = ctx.get(AZURE_PAGE_FILE, AZURE_PAGE_URL, params=AZURE_PAGE_PARAMS)
+    # The page changes on every visit; only the JSON it points to decides whether Azure changed.
+    page = ctx.get(AZURE_PAGE_FILE, AZURE_PAGE_URL, params=AZURE_PAGE_PARAMS, volatile=True)
     url = find_service_tags_url(page, AZURE_PAGE_URL)
     if url is None:
         raise FetchError(

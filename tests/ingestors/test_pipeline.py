@@ -124,3 +124,17 @@ def test_snapshot_sidecar_records_provenance(settings):
     import hashlib
 
     assert f.sha256 == hashlib.sha256(GOOD).hexdigest()
+
+
+def test_a_volatile_file_does_not_make_a_payload_new(settings):
+    from ingestors.snapshots import SnapshotStore
+
+    store = SnapshotStore(settings.raw_dir)
+    ids = []
+    for page in (b"<html>visit 1</html>", b"<html>visit 2</html>"):
+        writer = store.writer("demo", licence="test", sample=False)
+        writer.add("page.html", url="https://a.example/", query=None, status=200, headers={}, content=page,
+                   volatile=True)
+        writer.add("data.json", url="https://a.example/d.json", query=None, status=200, headers={}, content=b"[1]")
+        ids.append(writer.commit())
+    assert ids[1].unchanged and ids[1].snapshot_id == ids[0].snapshot_id

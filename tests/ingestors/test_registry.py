@@ -33,3 +33,11 @@ def test_ingestors_never_import_dagster_or_dbt():
     offenders = [p for p in root.rglob("*.py")
                  if re.search(r"^\s*(import|from)\s+(dagster|dbt)\b", p.read_text(), re.M)]
     assert offenders == []
+
+
+def test_peeringdb_key_raises_the_rate_limit():
+    from ingestors.sources import BY_NAME
+
+    plan = BY_NAME["peeringdb"].plan
+    assert plan.limits({}) == {"www.peeringdb.com": 20 / 60}
+    assert plan.limits({"PEERINGDB_API_KEY": "k"}) == {"www.peeringdb.com": 40 / 60}
