@@ -1,7 +1,9 @@
 """Publish the working DuckDB file as the read-only copy analysts open.
 
-The working file is copied to a temporary name beside the published file,
-checked (it opens and has the marts), then swapped into place with
+The working database is copied (``COPY FROM DATABASE``) into a temporary file
+beside the published one, written in DuckDB's v1.4 storage format so that
+older readers open it too (the `duckdb` CLI from PyPI, BI drivers that lag
+behind), checked (it opens and has the marts), then swapped into place with
 ``os.replace``: atomic on POSIX, so a reader sees either the previous
 publication or the new one. A reader with the file open keeps the old copy
 until it reconnects. Nothing here runs unless the build before it succeeded.
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +21,8 @@ from pathlib import Path
 import duckdb
 
 REQUIRED_TABLES = ("mart_infrastructure__country",)
+# Readable by DuckDB 1.4 and newer.
+STORAGE_VERSION = "v1.4.0"
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,13 @@ def publish(working_db: Path, published_db: Path) -> Publication:
     """Swap a checked copy of ``working_db`` into ``published_db`` atomically."""
     if not working_db.is_file():
         raise PublishError(f"publish: no working database at {working_db}; run a build first")
-    # Flush the WAL into the file so that a byte copy is complete.
-    with duckdb.connect(str(working_db)) as con:
-        con.execute("checkpoint")
     published_db.parent.mkdir(parents=True, exist_ok=True)
     tmp = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
     try:
-        shutil.copyfile(working_db, tmp)
+        with duckdb.connect() as con:
+            con.execute("attach ? as work (read_only)", [str(working_db)])
+            con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(tmp)])
+            con.execute("copy from database work to pub")
         with duckdb.connect(str(tmp), read_only=True) as con:
             names = {r[0] for r in con.execute(
                 "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}

@@ -153,3 +153,15 @@ def test_cli_reports(offline_warehouse, command):
     if command == ["status"]:
         line = next(l for l in out.splitlines() if l.startswith("peeringdb"))
         assert " 25 " in line and " 1 " in line and "fresh" in line
+
+
+def test_the_duckdb_shell_opens_the_published_file_read_only(offline_warehouse):
+    settings, _ = offline_warehouse
+    shell = os.path.join(os.path.dirname(sys.executable), "duckdb")
+    if not os.path.exists(shell):
+        pytest.skip("the duckdb-cli package is not installed in this environment")
+    out = subprocess.run([shell, "-readonly", "-csv", str(settings.published_db), "-c",
+                          "select country_iso2, cloud_region_count from mart_infrastructure__country "
+                          "where cloud_region_count > 0 order by 1"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["country_iso2,cloud_region_count", "BR,6", "CL,4", "CO,1", "MX,5"]
