@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSpec, Definitions
+from dagster import AssetSpec, Definitions, in_process_executor
 
 from orchestration.ingest import INGEST_ASSETS
 from orchestration.jobs import JOBS, SCHEDULES, SENSORS
@@ -23,4 +23,6 @@ defs = Definitions(
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources=build_resources(),
+    # Steps share one writer pool anyway; in-process saves re-importing the code per step.
+    executor=in_process_executor,
 )
