@@ -53,7 +53,7 @@ class Settings:
         return f"cadena/0.1 (+https://github.com/cadena-latam/cadena; {self.contact})"
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         try:  # a local .env is optional and never committed
             from dotenv import load_dotenv
 

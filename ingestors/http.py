@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -102,7 +102,7 @@ def retry_after_seconds(response: httpx.Response, *, now: datetime | None = None
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return max(0.0, min((when - now).total_seconds(), MAX_RETRY_AFTER_S))
 
 
@@ -151,7 +151,7 @@ class HttpClient:
         )
         self.requests_sent = 0
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -12,14 +12,14 @@ import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
 from pydantic import ValidationError
 
 from ingestors.config import Settings
-from ingestors.errors import CadenaError, PayloadError, RecordError, SourceSkipped
+from ingestors.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.http import HttpClient
 from ingestors.load import load_snapshot
 from ingestors.offline import SampleTransport
@@ -105,7 +105,8 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> ParseResult:
     for item in source.parse(snapshot):
         table = tables[item.table]
         if isinstance(item, Reject):
-            result.quarantine.append(_quarantine_row(source, snapshot, item.table, item.record_id, item.reason, item.raw))
+            result.quarantine.append(
+                _quarantine_row(source, snapshot, item.table, item.record_id, item.reason, item.raw))
             continue
         try:
             row = table.model.model_validate(dict(item.data)).model_dump()
@@ -117,8 +118,8 @@ def parse_snapshot(source: Source, snapshot: Snapshot) -> ParseResult:
             continue
         key = tuple(row[k] for k in table.key)
         if key in seen[item.table]:
-            result.quarantine.append(_quarantine_row(
-                source, snapshot, item.table, item.record_id, f"duplicate key {dict(zip(table.key, key))}", item.data))
+            reason = f"duplicate key {dict(zip(table.key, key, strict=True))}"
+            result.quarantine.append(_quarantine_row(source, snapshot, item.table, item.record_id, reason, item.data))
             continue
         seen[item.table].add(key)
         row.update(_provenance(snapshot, item))
@@ -149,7 +150,7 @@ def _quarantine_row(source: Source, snapshot: Snapshot, table: str, record_id: s
         "record_id": record_id,
         "reason": reason,
         "raw": json.dumps(raw, default=str, ensure_ascii=False)[:10_000] if raw is not None else None,
-        "quarantined_at": datetime.now(timezone.utc),
+        "quarantined_at": datetime.now(UTC),
     }
 
 
@@ -188,7 +189,7 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
     """
     from ingestors import state
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     try:
         snapshot, requests = fetch_snapshot(source, settings, offline=offline, transport=transport)
         last = state.read(settings, source.name).get("last_success") or {}

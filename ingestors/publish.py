@@ -15,7 +15,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -58,7 +58,7 @@ def publish(working_db: Path, published_db: Path) -> Publication:
         os.replace(tmp, published_db)
     finally:
         tmp.unlink(missing_ok=True)
-    published_at = datetime.now(timezone.utc)
+    published_at = datetime.now(UTC)
     info = Publication(published_db, published_at, published_db.stat().st_size, tables)
     sidecar = published_db.with_suffix(".published.json")
     sidecar_tmp = sidecar.with_name(f".{sidecar.name}.tmp")

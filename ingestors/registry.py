@@ -91,7 +91,7 @@ class Source:
     licence: str
     cadence: Cadence
     tables: tuple[Table, ...]
-    fetch: Callable[["FetchContext"], None]  # noqa: F821 - see ingestors.pipeline
+    fetch: Callable[[FetchContext], None]  # noqa: F821 - see ingestors.pipeline
     parse: Callable[..., Iterable[Record | Reject]]
     plan: FetchPlan = field(default_factory=FetchPlan)
     requires_env: tuple[str, ...] = ()  # without these variables the source is skipped

@@ -24,7 +24,7 @@ import shutil
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +77,8 @@ class Snapshot:
             return json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-            raise PayloadError(
-                self.source, self.snapshot_id, f"not JSON ({exc.msg if hasattr(exc, 'msg') else exc}); starts {head!r}", file=name
-            ) from None
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else exc
+            raise PayloadError(self.source, self.snapshot_id, f"not JSON ({why}); starts {head!r}", file=name) from None
 
     def url_of(self, name: str) -> str:
         return self.file(name).url
@@ -132,7 +131,7 @@ class SnapshotStore:
             files=tuple(SnapshotFile(**f) for f in meta["files"]),
         )
 
-    def writer(self, source: str, *, licence: str, sample: bool) -> "SnapshotWriter":
+    def writer(self, source: str, *, licence: str, sample: bool) -> SnapshotWriter:
         return SnapshotWriter(self, source, licence=licence, sample=sample)
 
 
@@ -144,7 +143,7 @@ class SnapshotWriter:
     source: str
     licence: str
     sample: bool
-    retrieved_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    retrieved_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     files: dict[str, SnapshotFile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

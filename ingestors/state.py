@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ingestors.config import Settings
@@ -24,11 +24,11 @@ def read(settings: Settings, source: str) -> dict[str, Any]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def record(settings: Settings, source: str, started: datetime, result: "RunResult") -> None:
+def record(settings: Settings, source: str, started: datetime, result: RunResult) -> None:
     current = read(settings, source)
     entry = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in asdict(result).items()}
     entry["started_at"] = started.isoformat()
-    entry["finished_at"] = datetime.now(timezone.utc).isoformat()
+    entry["finished_at"] = datetime.now(UTC).isoformat()
     current["last_attempt"] = entry
     if result.status == "loaded":
         current["last_success"] = entry

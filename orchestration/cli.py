@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -80,7 +80,7 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
     report.timings["dagster_start_s"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
-    since = datetime.now(timezone.utc)
+    since = datetime.now(UTC)
     # Phase 1 needs only the ingest assets: no dbt import, no manifest.
     materialize(
         INGEST_ASSETS, instance=instance, resources={"cadena": CadenaResource()}, run_config=run_config,
@@ -187,12 +187,14 @@ def status_cmd(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
         return
-    header = ("source", "cadence", "last snapshot", "fetched at (UTC)", "rows", "quarantined", "freshness", "last attempt")
-    table = [header] + [tuple(str(r[k]) for k in ("source", "cadence", "snapshot_id", "retrieved_at", "rows",
-                                                   "quarantined", "freshness", "last_attempt")) for r in rows]
+    columns = {"source": "source", "cadence": "cadence", "snapshot_id": "last snapshot",
+               "retrieved_at": "fetched at (UTC)", "rows": "rows", "quarantined": "quarantined",
+               "freshness": "freshness", "last_attempt": "last attempt"}
+    header = tuple(columns.values())
+    table = [header] + [tuple(str(r[k]) for k in columns) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @main.command("publish")

@@ -10,7 +10,7 @@ skippable), so nothing downstream rebuilds for it.
 """
 
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from dagster import (
     AssetCheckResult,
@@ -95,10 +95,10 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             result = run_source(source, settings, offline=cadena.offline, force=cadena.force)
         except SourceSkipped as exc:
             context.log.warning(str(exc))
-            yield _freshness(source, settings, now=datetime.now(timezone.utc))
+            yield _freshness(source, settings, now=datetime.now(UTC))
             return
         except CadenaError as exc:
-            yield _freshness(source, settings, now=datetime.now(timezone.utc))
+            yield _freshness(source, settings, now=datetime.now(UTC))
             raise Failure(description=str(exc)) from None
         if result.changed:
             for table in source.tables:
@@ -115,7 +115,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
                 )
         else:
             context.log.info(f"{source.name}: {result.message} (snapshot {result.snapshot_id})")
-        yield _freshness(source, settings, now=datetime.now(timezone.utc))
+        yield _freshness(source, settings, now=datetime.now(UTC))
 
     return _ingest
 

@@ -6,7 +6,7 @@ DuckDB file (which a running build may hold).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ingestors import state
@@ -15,7 +15,7 @@ from ingestors.sources import ALL
 
 
 def source_status(settings: Settings, *, now: datetime | None = None) -> list[dict[str, Any]]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = []
     for source in ALL:
         st = state.read(settings, source.name)

@@ -58,7 +58,8 @@ def test_every_fact_carries_provenance(offline_warehouse):
         missing = query(settings, f"""select count(*) from {table} where source_name is null
             or snapshot_id is null or retrieved_at is null or record_url is null""")
         assert missing == [(0,)], table
-    assert query(settings, "select distinct confidence from fct_gpu_clusters order by 1") == [("confirmed",), ("likely",), ("unlikely",)]
+    confidences = query(settings, "select distinct confidence from fct_gpu_clusters order by 1")
+    assert confidences == [("confirmed",), ("likely",), ("unlikely",)]
 
 
 def test_quarantine_and_load_log_are_published(offline_warehouse):
@@ -151,7 +152,7 @@ def test_cli_reports(offline_warehouse, command):
     for source in ALL:
         assert source.name in out
     if command == ["status"]:
-        line = next(l for l in out.splitlines() if l.startswith("peeringdb"))
+        line = next(row for row in out.splitlines() if row.startswith("peeringdb"))
         assert " 25 " in line and " 1 " in line and "fresh" in line
 
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from ingestors.registry import Source
-from ingestors.sources import cloud_ip_ranges, epoch_gpu_clusters, peeringdb, telegeography, world_bank
+from ingestors.sources import (
+    cloud_ip_ranges,
+    epoch_gpu_clusters,
+    peeringdb,
+    telegeography,
+    world_bank,
+)
 
 ALL: tuple[Source, ...] = (
     peeringdb.SOURCE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import httpx
 import pytest
 
@@ -84,16 +86,18 @@ def test_oversized_body_is_refused_while_streaming():
 
 
 def test_declared_oversized_body_is_refused_before_reading():
-    resp = lambda r: httpx.Response(200, headers={"Content-Length": "999999"}, content=b"x")  # noqa: E731
+    def handler(request):
+        return httpx.Response(200, headers={"Content-Length": "999999"}, content=b"x")
+
     with pytest.raises(FetchError, match="999999 bytes exceeds"):
-        client(resp, Sleeps(), max_bytes=1000).get("https://a.example/x", source="demo")
+        client(handler, Sleeps(), max_bytes=1000).get("https://a.example/x", source="demo")
 
 
 def test_retry_after_as_http_date():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     response = httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2026 07:28:30 GMT"})
-    now = datetime(2026, 10, 21, 7, 28, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 10, 21, 7, 28, 0, tzinfo=UTC)
     assert retry_after_seconds(response, now=now) == 30.0
 
 

@@ -31,7 +31,7 @@ def test_ingestors_never_import_dagster_or_dbt():
 
     root = pathlib.Path(__file__).resolve().parents[2] / "ingestors"
     offenders = [p for p in root.rglob("*.py")
-                 if re.search(r"^\s*(import|from)\s+(dagster|dbt)\b", p.read_text(), re.M)]
+                 if re.search(r"^\s*(import|from)\s+(dagster|dbt)\b", p.read_text(), re.MULTILINE)]
     assert offenders == []
 
 

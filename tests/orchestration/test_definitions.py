@@ -74,9 +74,9 @@ def test_dbt_tests_are_asset_checks(graph):
 
 
 def test_every_writer_shares_one_pool(defs):
-    from orchestration.resources import WRITER_POOL
-
     from dagster import AssetsDefinition
+
+    from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
     assert len(writers) == 8 + 1 + 1  # one per source, dbt, publish

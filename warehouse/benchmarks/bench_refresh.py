@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -67,7 +67,7 @@ def main() -> None:
     lines = [
         "# Refresh benchmark",
         "",
-        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; median of {args.runs} runs each.",
         "Each run is a separate `cadena refresh --offline --json` process (start-up included), "
         "with the dbt manifest already prepared. Produced by `warehouse/benchmarks/bench_refresh.py`.",

@@ -1,10 +1,2 @@
-select
-    provider,
-    region_code,
-    network_border_group,
-    ipv4_prefix_count,
-    ipv6_prefix_count,
-    services,
-    published_at,
-    {{ provenance_columns() }}
-from {{ source('azure_service_tags', 'regions') }}
+-- One row per region (and AWS Local Zone border group) in the provider's IP-range file.
+{{ stg_ip_range_regions('azure_service_tags') }}
