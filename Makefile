@@ -18,6 +18,7 @@ refresh: setup  ## fetch the live sources (needs internet)
 	$(UV) run cadena refresh
 
 test: setup
+	$(UV) run ruff check .
 	$(UV) run pytest
 
 status:
