@@ -69,7 +69,7 @@ class FetchContext:
                          headers=fetched.headers, content=content, volatile=volatile)
         return content
 
-    def add_file(self, name: str, content: bytes, *, url: str) -> None:
+    def add_file(self, name: str, content: bytes, url: str) -> None:
         """Add bytes obtained outside HTTP (a file the user downloaded) to the snapshot.
 
         ``url`` says where they came from, e.g. ``file:///data/TOP500_202411.xlsx``.
