@@ -74,3 +74,14 @@ class Settings:
                 for provider, default in DEFAULT_US_REFERENCE.items()
             },
         )
+
+
+# Credentials a source reads at fetch time (the names are what .env.example lists).
+GOOGLE_CLOUD_API_KEY = "GOOGLE_CLOUD_API_KEY"
+TOP500_XLSX = "CADENA_TOP500_XLSX"
+TOP500_USERNAME, TOP500_PASSWORD = "TOP500_USERNAME", "TOP500_PASSWORD"
+
+
+def secret(name: str) -> str | None:
+    """An optional credential or path from the environment; empty counts as unset."""
+    return os.environ.get(name) or None

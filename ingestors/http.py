@@ -176,6 +176,19 @@ class HttpClient:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
+        return self.request("GET", url, source=source, params=params, headers=request_headers)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        source: str,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+    ) -> Fetched:
+        """Any request (a login form POST, say) with the same politeness and retries as :meth:`get`."""
         retrying = Retrying(
             retry=retry_if_exception_type((httpx.TransportError, RetryableStatus)),
             wait=self._wait,
@@ -184,7 +197,7 @@ class HttpClient:
             reraise=True,
         )
         try:
-            return retrying(self._get_once, source, url, params, request_headers)
+            return retrying(self._send_once, source, method, url, params, dict(headers or {}), data)
         except RetryableStatus as exc:
             raise FetchError(source, url, f"HTTP {exc.response.status_code} after {self._attempts} attempts",
                              status=exc.response.status_code) from None
@@ -195,12 +208,12 @@ class HttpClient:
         except ResponseTooLarge as exc:
             raise FetchError(source, url, str(exc)) from None
 
-    def _get_once(self, source: str, url: str, params, headers: dict[str, str]) -> Fetched:
+    def _send_once(self, source: str, method: str, url: str, params, headers: dict[str, str], data) -> Fetched:
         limiter = self._limiters.get(urlsplit(url).hostname or "")
         if limiter:
             limiter.wait()
         self.requests_sent += 1
-        with self._client.stream("GET", url, params=params, headers=headers) as response:
+        with self._client.stream(method, url, params=params, headers=headers, data=data) as response:
             if response.status_code in RETRY_STATUSES:
                 response.read()
                 raise RetryableStatus(response)

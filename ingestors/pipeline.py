@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ingestors.config import Settings
 from ingestors.errors import CadenaError, PayloadError, SourceSkipped
-from ingestors.http import HttpClient
+from ingestors.http import Fetched, HttpClient
 from ingestors.load import load_snapshot
 from ingestors.offline import SampleTransport
 from ingestors.registry import Record, Reject, Source
@@ -68,6 +68,12 @@ class FetchContext:
         self._writer.add(name, url=url, query=params, status=fetched.status,
                          headers=fetched.headers, content=content, volatile=volatile)
         return content
+
+    def request(self, method: str, url: str, *, data: Mapping[str, str] | None = None,
+                headers: Mapping[str, str] | None = None) -> Fetched:
+        """A request that is not part of the payload (a login form), through the same client:
+        same cookies, User-Agent, rate limit and retries. Nothing is recorded in the snapshot."""
+        return self._client.request(method, url, source=self.source.name, data=data, headers=headers)
 
     def add_file(self, name: str, content: bytes, url: str) -> None:
         """Add bytes obtained outside HTTP (a file the user downloaded) to the snapshot.
