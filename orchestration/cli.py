@@ -136,9 +136,14 @@ def _classify(settings, chosen, report: RefreshReport, since: datetime) -> None:
 
 
 def _first_failure(result) -> str:
+    """One line saying why the build failed: dbt's own error lines where there are some."""
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            return event.step_failure_data.error.message.strip().splitlines()[0]
+            lines = [line.strip() for line in event.step_failure_data.error.message.splitlines() if line.strip()]
+            if "Errors parsed from dbt logs:" in lines:
+                dbt_lines = lines[lines.index("Errors parsed from dbt logs:") + 1:]
+                return f"{event.step_key}: " + " | ".join(dbt_lines[:3])
+            return f"{event.step_key}: {lines[0] if lines else 'failed'}"
     return "build failed (see the Dagster run log)"
 
 

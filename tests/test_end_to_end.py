@@ -166,3 +166,34 @@ def test_the_duckdb_shell_opens_the_published_file_read_only(offline_warehouse):
                           "where cloud_region_count > 0 order by 1"],
                          capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["country_iso2,cloud_region_count", "BR,6", "CL,4", "CO,1", "MX,5"]
+
+
+def test_gpu_price_marts(offline_warehouse):
+    settings, _ = offline_warehouse
+    h100 = query(settings, """
+        select country_iso2, provider, region_code, instance_type, round(cheapest_usd_per_gpu_hour, 4),
+               round(us_usd_per_gpu_hour, 4), us_reference_region, round(us_premium_ratio, 3)
+        from mart_gpu_prices__country_model where gpu_model = 'H100' order by cheapest_usd_per_gpu_hour""")
+    assert h100 == [
+        # Azure NC40ads H100 v5 is 1 GPU: 8.80/h in Mexico Central vs 7.00/h in East US
+        ("MX", "azure", "mexicocentral", "Standard_NC40ads_H100_v5", 8.8, 7.0, "azure:eastus", 1.257),
+        # AWS p5.48xlarge is 8 GPUs: 98.30/h in São Paulo vs 55.04/h in N. Virginia
+        ("BR", "aws", "sa-east-1", "p5.48xlarge", 12.2875, 6.88, "aws:us-east-1", 1.786),
+    ]
+    supply = query(settings, """
+        select country_iso2, cloud_gpu_providers, cloud_gpu_models, top500_list_edition, top500_system_count,
+               gpu_cluster_count
+        from mart_gpu_supply__country where country_iso2 in ('BR', 'CL') order by 1""")
+    assert supply == [
+        ("BR", ["aws", "azure", "gcp"], ["A100", "A10G", "H100", "L4", "T4"], "2025-06", 2, 1),
+        ("CL", ["azure", "gcp"], ["A10", "T4"], "2025-06", 0, 0),
+    ]
+    assert query(settings, """select cheapest_h100_usd_per_gpu_hour, top500_system_count
+        from mart_infrastructure__country where country_iso2 = 'BR'""") == [(12.2875, 2)]
+
+
+def test_supercomputers_keep_only_latam_systems(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, "select rank, country_iso2, accelerator_model from fct_supercomputers order by rank") == [
+        (4, "BR", "A100"), (6, "BR", "V100"), (8, "MX", None), (9, "AR", None),
+    ]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from ingestors.registry import Source
 from ingestors.sources import (
+    aws_ec2_gpu,
+    azure_retail_prices,
     cloud_ip_ranges,
     epoch_gpu_clusters,
+    gcp_gpu_skus,
     peeringdb,
     telegeography,
+    top500,
     world_bank,
 )
 
@@ -17,6 +21,10 @@ ALL: tuple[Source, ...] = (
     *cloud_ip_ranges.SOURCES,
     epoch_gpu_clusters.SOURCE,
     world_bank.SOURCE,
+    azure_retail_prices.SOURCE,
+    aws_ec2_gpu.SOURCE,
+    gcp_gpu_skus.SOURCE,
+    top500.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

@@ -9,23 +9,27 @@ CAPACITY = sorted([
     "raw/peeringdb/organizations", "raw/telegeography/cables", "raw/telegeography/landing_points",
     "raw/telegeography/cable_landings", "raw/aws_ip_ranges/regions", "raw/gcp_ip_ranges/regions",
     "raw/azure_service_tags/regions", "raw/oracle_ip_ranges/regions", "raw/epoch_gpu_clusters/clusters",
-    "raw/world_bank/observations",
+    "raw/world_bank/observations", "raw/azure_retail_prices/prices", "raw/aws_ec2_gpu/offers",
+    "raw/gcp_gpu_skus/gpu_prices", "raw/top500/systems",
     "stg_peeringdb__facilities", "stg_peeringdb__internet_exchanges", "stg_peeringdb__ix_facilities",
     "stg_peeringdb__organizations", "stg_telegeography__cables", "stg_telegeography__landing_points",
     "stg_telegeography__cable_landings", "stg_aws_ip_ranges__regions", "stg_gcp_ip_ranges__regions",
     "stg_azure_service_tags__regions", "stg_oracle_ip_ranges__regions", "stg_epoch_gpu_clusters__clusters",
-    "stg_world_bank__observations",
-    "int_cloud_regions_unioned", "int_cloud_regions_catalogued", "int_gpu_clusters_by_country",
+    "stg_world_bank__observations", "stg_azure_retail_prices__prices", "stg_aws_ec2_gpu__offers",
+    "stg_gcp_gpu_skus__gpu_prices", "stg_top500__systems",
+    "int_cloud_regions_unioned", "int_cloud_gpu_offers_unioned", "int_cloud_regions_catalogued",
+    "int_gpu_clusters_by_country",
     "int_country_indicators_latest",
     "fct_facilities", "fct_internet_exchanges", "fct_cloud_regions", "fct_submarine_cables",
     "fct_cable_landings", "fct_gpu_clusters", "fct_country_indicators", "mart_infrastructure__country",
+    "fct_cloud_gpu_offers", "fct_supercomputers", "mart_gpu_supply__country", "mart_gpu_prices__country_model",
 ])
 EXPECTED_GROUPS = {
     "capacity": CAPACITY,
     "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
-                         "cloud_region_catalogue", "dim_country", "dim_layer"]),
+                         "cloud_region_catalogue", "azure_gpu_vm_skus", "dim_country", "dim_layer"]),
     "publish": ["published_warehouse"],
 }
 
@@ -79,7 +83,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 8 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 12 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 

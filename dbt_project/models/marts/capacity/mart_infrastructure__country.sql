@@ -1,4 +1,5 @@
 -- The hardware & physical-infrastructure lens: one row per LatAm country.
+-- GPU figures come from mart_gpu_supply__country (the gpu_compute sub-layer).
 {% set indicators = {
     'IT.NET.USER.ZS': 'internet_users_pct',
     'IT.NET.SECR.P6': 'secure_servers_per_million',
@@ -50,14 +51,7 @@ cables as (
 ),
 
 gpus as (
-    select
-        country_iso2,
-        count(*) filter (where is_existing) as gpu_cluster_count,
-        count(*) filter (where is_planned) as planned_gpu_cluster_count,
-        coalesce(sum(h100_equivalents) filter (where is_existing), 0) as h100_equivalents,
-        coalesce(sum(h100_equivalents) filter (where is_planned), 0) as planned_h100_equivalents
-    from {{ ref('fct_gpu_clusters') }}
-    group by 1
+    select * from {{ ref('mart_gpu_supply__country') }}
 ),
 
 indicators as (
@@ -97,10 +91,15 @@ select
     coalesce(cb.submarine_cable_count, 0) as submarine_cable_count,
     coalesce(cb.planned_submarine_cable_count, 0) as planned_submarine_cable_count,
     coalesce(cb.cable_landing_point_count, 0) as cable_landing_point_count,
-    coalesce(g.gpu_cluster_count, 0) as gpu_cluster_count,
-    coalesce(g.planned_gpu_cluster_count, 0) as planned_gpu_cluster_count,
-    coalesce(g.h100_equivalents, 0) as h100_equivalents,
-    coalesce(g.planned_h100_equivalents, 0) as planned_h100_equivalents,
+    g.gpu_cluster_count,
+    g.planned_gpu_cluster_count,
+    g.h100_equivalents,
+    g.planned_h100_equivalents,
+    g.top500_system_count,
+    g.cloud_gpu_provider_count,
+    g.cloud_gpu_model_count,
+    g.cheapest_h100_usd_per_gpu_hour,
+    g.h100_us_premium_ratio,
     {% for col in indicators.values() %}
     ind.{{ col }},
     ind.{{ col }}_year,
