@@ -220,6 +220,27 @@ def sources_cmd() -> None:
         click.echo(f"{s.name:<20} {s.family:<10} {s.cadence:<8} {tables}")
 
 
+@main.group("registry")
+def registry_group() -> None:
+    """The curated registry of organisations (ingestors/organizations/*.yaml)."""
+
+
+@registry_group.command("check")
+def registry_check_cmd() -> None:
+    """Validate every registry file; errors name the file, line and field."""
+    from ingestors import curated
+
+    try:
+        entries = curated.load()
+    except curated.RegistryError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(exc.problems)} problem(s) in the registry", err=True)
+        sys.exit(1)
+    countries = len({e.organization.hq.country for e in entries})
+    click.echo(f"registry ok: {len(entries)} organisations in {countries} countries")
+
+
 @main.command("dbt-prepare")
 @click.option("--force", is_flag=True)
 def dbt_prepare_cmd(force: bool) -> None:

@@ -7,6 +7,7 @@ from ingestors.sources import (
     aws_ec2_gpu,
     azure_retail_prices,
     cloud_ip_ranges,
+    curated_registry,
     epoch_gpu_clusters,
     gcp_gpu_skus,
     peeringdb,
@@ -25,6 +26,7 @@ ALL: tuple[Source, ...] = (
     aws_ec2_gpu.SOURCE,
     gcp_gpu_skus.SOURCE,
     top500.SOURCE,
+    curated_registry.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

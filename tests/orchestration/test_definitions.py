@@ -24,8 +24,16 @@ CAPACITY = sorted([
     "fct_cable_landings", "fct_gpu_clusters", "fct_country_indicators", "mart_infrastructure__country",
     "fct_cloud_gpu_offers", "fct_supercomputers", "mart_gpu_supply__country", "mart_gpu_prices__country_model",
 ])
+ORGANISATIONS = sorted([
+    *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
+                                             "capacity_announcements", "gpu_deployments")),
+    *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
+                                              "capacity_announcements", "gpu_deployments")),
+    "dim_organizations", "bridge_organization_layers", "fct_organization_dependencies", "fct_datacenter_capacity",
+])
 EXPECTED_GROUPS = {
     "capacity": CAPACITY,
+    "organisations": ORGANISATIONS,
     "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
@@ -83,7 +91,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 12 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 13 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 

@@ -54,6 +54,17 @@ gpus as (
     select * from {{ ref('mart_gpu_supply__country') }}
 ),
 
+datacenter_mw as (
+    -- Curated announcements; "operating" excludes what is still being built.
+    select
+        country_iso2,
+        sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
+        sum(mw) filter (where status = 'under_construction') as datacenter_mw_under_construction,
+        sum(mw) filter (where status in ('planned', 'announced')) as datacenter_mw_planned
+    from {{ ref('fct_datacenter_capacity') }}
+    group by 1
+),
+
 indicators as (
     select
         country_iso2,
@@ -78,6 +89,9 @@ select
     c.subregion,
     coalesce(f.facility_count, 0) as facility_count,
     coalesce(f.facility_operator_count, 0) as facility_operator_count,
+    coalesce(mw.datacenter_mw_operating, 0) as datacenter_mw_operating,
+    coalesce(mw.datacenter_mw_under_construction, 0) as datacenter_mw_under_construction,
+    coalesce(mw.datacenter_mw_planned, 0) as datacenter_mw_planned,
     coalesce(i.ixp_count, 0) as ixp_count,
     coalesce(i.ixp_network_count, 0) as ixp_network_count,
     coalesce(cl.cloud_region_count, 0) as cloud_region_count,
@@ -113,5 +127,6 @@ left join ixps as i using (country_iso2)
 left join clouds as cl using (country_iso2)
 left join cables as cb using (country_iso2)
 left join gpus as g using (country_iso2)
+left join datacenter_mw as mw using (country_iso2)
 left join indicators as ind using (country_iso2)
 cross join build

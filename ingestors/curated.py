@@ -1,0 +1,254 @@
+"""The curated registry: what no API gives, kept as YAML in the repository.
+
+One file per organisation under ``ingestors/organizations/<id>.yaml``. Each
+file records the organisation's type, headquarters, website and identifiers,
+its layers in the value chain with the evidence for each, its dependencies on
+other organisations, data-center capacity announcements and GPU deployments.
+Every fact carries a source (a URL or a publication, and a date where known)
+and, where it applies, a confidence (reported, estimated, claimed).
+
+``cadena registry check`` validates every file and prints errors that name the
+file, the line and the field. The source ``curated_registry`` loads the files
+as raw tables like any other source.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ingestors.config import REPO_ROOT
+
+REGISTRY_DIR = Path(__file__).resolve().parent / "organizations"
+LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"
+SUB_LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_sub_layers.csv"
+
+OrgType = Literal["startup", "corporate", "university", "public_institute", "non_profit", "government"]
+Confidence = Literal["reported", "estimated", "claimed"]
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@cache
+def layer_codes() -> frozenset[str]:
+    with LAYERS_SEED.open(encoding="utf-8") as fh:
+        return frozenset(row["layer_code"] for row in csv.DictReader(fh))
+
+
+@cache
+def sub_layer_codes() -> frozenset[tuple[str, str]]:
+    with SUB_LAYERS_SEED.open(encoding="utf-8") as fh:
+        return frozenset((row["layer_code"], row["sub_layer_code"]) for row in csv.DictReader(fh))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Evidence(_Strict):
+    """Where a fact comes from: a URL, or a publication, or both; a date where known."""
+
+    url: str | None = None
+    publication: str | None = None
+    date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Evidence:
+        if not (self.url or self.publication):
+            raise ValueError("a source needs a url or a publication")
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError("url must start with http:// or https://")
+        return self
+
+
+class Headquarters(_Strict):
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    city: str | None = None
+
+
+class LayerMembership(_Strict):
+    layer: str
+    sub_layer: str | None = None
+    confidence: Confidence = "reported"
+    source: Evidence
+
+    @field_validator("layer")
+    @classmethod
+    def _known_layer(cls, value: str) -> str:
+        if value not in layer_codes():
+            raise ValueError(f"unknown layer {value!r}; one of {sorted(layer_codes())}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_sub_layer(self) -> LayerMembership:
+        if self.sub_layer and (self.layer, self.sub_layer) not in sub_layer_codes():
+            raise ValueError(f"unknown sub_layer {self.sub_layer!r} for layer {self.layer}")
+        return self
+
+
+class Dependency(_Strict):
+    to: str
+    kind: Literal["runs_on", "builds_on", "partner", "owned_by", "customer_of", "supplier_of"]
+    note: str | None = None
+    source: Evidence
+
+
+class CapacityAnnouncement(_Strict):
+    site: str
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    city: str | None = None
+    mw: float = Field(gt=0)
+    status: Literal["operating", "under_construction", "planned", "announced"]
+    as_of: dt.date | None = None
+    confidence: Confidence = "reported"
+    note: str | None = None
+    source: Evidence
+
+
+class GpuDeployment(_Strict):
+    site: str
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    gpu_model: str
+    gpu_count: int = Field(gt=0)
+    status: Literal["operating", "planned", "announced"]
+    as_of: dt.date | None = None
+    confidence: Confidence = "reported"
+    source: Evidence
+
+
+class Organization(_Strict):
+    id: str
+    name: str
+    aliases: list[str] = []
+    type: OrgType
+    hq: Headquarters
+    website: str | None = None
+    founded: int | None = Field(default=None, ge=1800, le=2100)
+    status: Literal["active", "acquired", "closed"] = "active"
+    wikidata: str | None = Field(default=None, pattern=r"^Q[0-9]+$")
+    huggingface: str | None = None
+    description: str | None = None
+    layers: list[LayerMembership] = []
+    dependencies: list[Dependency] = []
+    capacity: list[CapacityAnnouncement] = []
+    gpu_deployments: list[GpuDeployment] = []
+    same_as: list[str] = []
+    not_same_as: list[str] = []
+    sources: list[Evidence] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError("id must be lower-case words joined by '-'")
+        return value
+
+
+class RegistryError(Exception):
+    """Every problem found, one per line: ``file:line: field: message``."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Entry:
+    organization: Organization
+    path: Path
+
+
+def _line_of(node: yaml.Node, loc: Iterable[Any]) -> int:
+    """The 1-based line of the YAML node at ``loc`` (as deep as it exists)."""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        else:
+            child = None
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def parse_file(path: Path, text: str | None = None) -> tuple[Organization | None, list[str]]:
+    """Validate one file; returns the organisation (or None) and its problems."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    where = _relative(path)
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, [f"{where}:{line}: yaml: {getattr(exc, 'problem', exc)}"]
+    if not isinstance(data, dict):
+        return None, [f"{where}:1: file: expected a mapping of fields"]
+    try:
+        org = Organization.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            field = ".".join(str(p) for p in loc) or "file"
+            problems.append(f"{where}:{_line_of(node, loc)}: {field}: {err['msg']}")
+        return None, problems
+    if org.id != path.stem:
+        return None, [f"{where}:{_line_of(node, ['id'])}: id: {org.id!r} must match the file name {path.stem!r}"]
+    return org, []
+
+
+def cross_file_problems(entries: list[Entry], texts: dict[Path, str]) -> list[tuple[str, str]]:
+    """References to organisations that are not in the registry, as (organisation id, problem)."""
+    ids = {e.organization.id for e in entries}
+    problems = []
+    for entry in entries:
+        org, where = entry.organization, _relative(entry.path)
+        node = yaml.compose(texts[entry.path])
+        refs = [("dependencies", i, "to", dep.to) for i, dep in enumerate(org.dependencies)]
+        refs += [(field, i, None, other) for field in ("same_as", "not_same_as")
+                 for i, other in enumerate(getattr(org, field))]
+        for field, i, leaf, target in refs:
+            if target not in ids:
+                loc = [field, i] + ([leaf] if leaf else [])
+                name = ".".join(str(p) for p in loc)
+                problems.append((org.id, f"{where}:{_line_of(node, loc)}: {name}: no organisation {target!r} "
+                                         "in the registry"))
+    return problems
+
+
+def load(directory: Path = REGISTRY_DIR) -> list[Entry]:
+    """Every organisation, validated file by file and across files; raises :class:`RegistryError`."""
+    entries, problems, texts = [], [], {}
+    for path in sorted(directory.glob("*.yaml")):
+        texts[path] = path.read_text(encoding="utf-8")
+        org, found = parse_file(path, texts[path])
+        problems += found
+        if org is not None:
+            entries.append(Entry(org, path))
+    problems += [p for _, p in cross_file_problems(entries, texts)]
+    if problems:
+        raise RegistryError(problems)
+    return entries
+
+
+def huggingface_handles(directory: Path = REGISTRY_DIR) -> list[tuple[str, str]]:
+    """(organisation id, Hugging Face handle) for every organisation that has one."""
+    return [(e.organization.id, e.organization.huggingface) for e in load(directory) if e.organization.huggingface]

@@ -1,0 +1,125 @@
+"""The curated registry: schema, error messages that name file/line/field, and the source."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from ingestors import curated
+from ingestors.sources import curated_registry
+from tests.ingestors.helpers import parse_files
+
+GOOD = textwrap.dedent("""\
+    id: acme-ai
+    name: Acme AI
+    type: startup
+    hq: {country: BR, city: Recife}
+    layers:
+      - layer: applications
+        source: {url: https://acme.example, date: 2025-01-02}
+    dependencies:
+      - to: big-cloud
+        kind: runs_on
+        source: {publication: Acme blog}
+    sources:
+      - url: https://acme.example
+""")
+CLOUD = textwrap.dedent("""\
+    id: big-cloud
+    name: Big Cloud
+    type: corporate
+    hq: {country: US}
+    layers:
+      - {layer: hardware_infrastructure, sub_layer: cloud, source: {publication: Big Cloud regions}}
+    sources: [{publication: Big Cloud}]
+""")
+
+
+def write(tmp_path, files):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_the_repository_registry_is_valid():
+    entries = curated.load()
+    countries = {e.organization.hq.country for e in entries}
+    layers = {m.layer for e in entries for m in e.organization.layers}
+    assert len(entries) >= 30
+    assert len(countries & {"BR", "MX", "CL", "CO", "AR", "UY", "PE", "CR"}) == 8
+    assert layers == curated.layer_codes()  # every layer of the taxonomy has organisations
+
+
+def test_a_valid_registry_loads(tmp_path):
+    entries = curated.load(write(tmp_path, {"acme-ai.yaml": GOOD, "big-cloud.yaml": CLOUD}))
+    acme = next(e.organization for e in entries if e.organization.id == "acme-ai")
+    assert acme.layers[0].source.date.isoformat() == "2025-01-02"
+    assert acme.dependencies[0].to == "big-cloud"
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("layer: applications", "layer: apps"), "acme-ai.yaml:6: layers.0.layer: Value error, unknown layer 'apps'"),
+    (("country: BR", "country: Brazil"), "acme-ai.yaml:4: hq.country: String should match pattern"),
+    (("type: startup", "type: unicorn"), "acme-ai.yaml:3: type: Input should be 'startup'"),
+    (("source: {url: https://acme.example, date: 2025-01-02}", "source: {date: 2025-01-02}"),
+     "acme-ai.yaml:7: layers.0.source: Value error, a source needs a url or a publication"),
+    (("id: acme-ai", "id: acme"), "acme-ai.yaml:1: id: 'acme' must match the file name 'acme-ai'"),
+    (("name: Acme AI\n", "name: Acme AI\nfounded: soon\n"), "acme-ai.yaml:3: founded: Input should be a valid integer"),
+])
+def test_errors_name_file_line_and_field(tmp_path, change, expected):
+    write(tmp_path, {"acme-ai.yaml": GOOD.replace(*change), "big-cloud.yaml": CLOUD})
+    with pytest.raises(curated.RegistryError) as err:
+        curated.load(tmp_path)
+    assert len(err.value.problems) == 1
+    assert err.value.problems[0].split("/")[-1].startswith(expected), err.value.problems[0]
+
+
+def test_a_dependency_on_an_unknown_organisation_is_an_error(tmp_path):
+    write(tmp_path, {"acme-ai.yaml": GOOD})
+    with pytest.raises(curated.RegistryError) as err:
+        curated.load(tmp_path)
+    assert err.value.problems[0].endswith("acme-ai.yaml:9: dependencies.0.to: no organisation 'big-cloud' "
+                                          "in the registry")
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path):
+    write(tmp_path, {"acme-ai.yaml": GOOD.replace("hq: {country: BR, city: Recife}", "hq: {country: BR")})
+    with pytest.raises(curated.RegistryError) as err:
+        curated.load(tmp_path)
+    assert ":5: yaml:" in err.value.problems[0]
+
+
+def test_the_source_quarantines_a_bad_file_and_keeps_the_rest(tmp_path):
+    bad = GOOD.replace("id: acme-ai", "id: acme-two").replace("layer: applications", "layer: apps")
+    result = parse_files(tmp_path, curated_registry.SOURCE,
+                         {"acme-ai.yaml": GOOD.encode(), "big-cloud.yaml": CLOUD.encode(),
+                          "acme-two.yaml": bad.encode()})
+    assert sorted(r["organization_id"] for r in result.rows["organizations"]) == ["acme-ai", "big-cloud"]
+    assert [(q["record_id"], q["reason"].split("/")[-1]) for q in result.quarantine] == [
+        ("acme-two.yaml", "acme-two.yaml:6: layers.0.layer: Value error, unknown layer 'apps'; one of "
+                          "['applications', 'data', 'end_users', 'foundation_models', 'hardware_infrastructure', "
+                          "'integration', 'mlops_tooling', 'research']"),
+    ]
+    layers = result.rows["organization_layers"]
+    assert {(r["organization_id"], r["layer_code"], r["sub_layer_code"]) for r in layers} == {
+        ("acme-ai", "applications", ""), ("big-cloud", "hardware_infrastructure", "cloud")}
+    assert result.rows["organization_dependencies"][0]["to_organization_id"] == "big-cloud"
+
+
+def test_registry_check_command(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from orchestration.cli import main
+
+    assert CliRunner().invoke(main, ["registry", "check"]).exit_code == 0
+    folder = tmp_path / "organizations"
+    shutil.copytree(curated.REGISTRY_DIR, folder)
+    (folder / "cenia.yaml").write_text((folder / "cenia.yaml").read_text().replace("type: public_institute",
+                                                                                   "type: lab"))
+    monkeypatch.setattr(curated, "REGISTRY_DIR", folder)
+    monkeypatch.setattr(curated.load, "__defaults__", (folder,))
+    result = CliRunner().invoke(main, ["registry", "check"])
+    assert result.exit_code == 1
+    assert "cenia.yaml:6: type: Input should be" in result.output
