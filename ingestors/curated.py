@@ -15,10 +15,10 @@ as raw tables like any other source.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 from ingestors import curated
 from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
