@@ -1,0 +1,212 @@
+"""Entity resolution: one canonical organisation per real-world entity.
+
+Records about organisations arrive from several sources (the curated registry,
+Y Combinator, Wikidata, OpenAlex, Epoch, Hugging Face). Two records are the
+same organisation when, in this order:
+
+1. a curator said so (``same_as``) — or said not (``not_same_as``, which wins);
+2. they share a Wikidata QID;
+3. they share a website domain (generic hosts such as linkedin.com excluded);
+4. their normalised names (accents, case, punctuation and legal suffixes such as
+   S.A. de C.V., Ltda., SpA, S.A.S., S.R.L., Inc. removed) or aliases are equal
+   and their countries do not disagree;
+5. in the same country, one normalised name is the other's leading words and
+   the rest are generic company words ("olist" / "olist servicos digitais",
+   "addi" / "addi colombia"), or the names are close (rapidfuzz token-sort
+   ratio >= 93).
+
+Matches are closed transitively (union-find); a cluster's canonical id is its
+curated-registry id when it has one, else the first record's key. Pure
+functions only: the dbt model ``int_organizations_resolved`` calls :func:`resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz
+
+from ingestors.countries import fold
+
+FUZZY_THRESHOLD = 93.0
+LEGAL_SUFFIXES = (
+    "s a b de c v", "s a p i de c v", "s de r l de c v", "s a de c v", "s de rl de cv", "sa de cv",
+    "s a s", "sas", "s r l", "srl", "s p a", "spa", "s a", "sa", "ltda", "ltd", "limitada", "eireli",
+    "inc", "incorporated", "llc", "corp", "corporation", "gmbh", "plc", "ag", "bv", "me",
+)
+GENERIC_HOSTS = frozenset({
+    "linkedin.com", "facebook.com", "twitter.com", "x.com", "instagram.com", "github.com", "medium.com",
+    "youtube.com", "wikipedia.org", "google.com", "sites.google.com", "wix.com", "notion.site", "angel.co",
+    "crunchbase.com", "ycombinator.com",
+})
+# Words that describe a company without naming it: "Olist Serviços Digitais", "Addi Colombia".
+GENERIC_WORDS = frozenset({
+    "de", "do", "da", "dos", "das", "del", "y", "e", "and", "servicos", "servicios", "services", "digitais",
+    "digitales", "digital", "administradora", "general", "fondos", "trust", "holding", "holdings", "group",
+    "grupo", "tecnologia", "tecnologias", "technology", "technologies", "tech", "participacoes", "sistemas",
+    "systems", "solutions", "soluciones", "solucoes", "international", "internacional", "global", "latam",
+    "brasil", "brazil", "mexico", "colombia", "chile", "argentina", "peru", "uruguay", "ecuador",
+})
+_SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in LEGAL_SUFFIXES) + r"))+$")
+
+
+def normalise_name(name: str | None) -> str:
+    """'Scala Data Centers S.A.' -> 'scala data centers'; 'Nu Pagamentos S.A.' -> 'nu pagamentos'."""
+    if not name:
+        return ""
+    text = fold(name).replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = _SUFFIX_RE.sub("", text).strip()
+    return re.sub(r"^the\s+", "", text)
+
+
+def website_domain(url: str | None) -> str | None:
+    """'https://www.NotCo.com/en/' -> 'notco.com'; generic hosts give None."""
+    if not url:
+        return None
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    host = host.lower().removeprefix("www.")
+    if not host or "." not in host or any(host == g or host.endswith("." + g) for g in GENERIC_HOSTS):
+        return None
+    return host
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    key: str  # "<source>:<id>"
+    source: str
+    name: str
+    country_iso2: str | None = None
+    website: str | None = None
+    wikidata_qid: str | None = None
+    aliases: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()  # keys of records a curator says are the same
+    not_same_as: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> set[str]:
+        return {n for n in (normalise_name(x) for x in (self.name, *self.aliases)) if n}
+
+    @property
+    def domain(self) -> str | None:
+        return website_domain(self.website)
+
+
+@dataclass(frozen=True)
+class Decision:
+    is_match: bool
+    rule: str
+    score: float = 0.0
+
+
+def decide(a: OrgRecord, b: OrgRecord) -> Decision:
+    """Whether two records are the same organisation, and by which rule."""
+    if b.key in a.not_same_as or a.key in b.not_same_as:
+        return Decision(False, "not_same_as")
+    if b.key in a.same_as or a.key in b.same_as:
+        return Decision(True, "same_as", 100.0)
+    if a.wikidata_qid and b.wikidata_qid:
+        same = a.wikidata_qid == b.wikidata_qid
+        return Decision(same, "wikidata_qid", 100.0 if same else 0.0)
+    countries_agree = not (a.country_iso2 and b.country_iso2 and a.country_iso2 != b.country_iso2)
+    if a.domain and a.domain == b.domain:
+        return Decision(True, "website_domain", 100.0)
+    if countries_agree and a.names & b.names:
+        return Decision(True, "normalised_name", 100.0)
+    if a.country_iso2 and a.country_iso2 == b.country_iso2:
+        if any(_leading_words(x, y) or _leading_words(y, x) for x in a.names for y in b.names):
+            return Decision(True, "leading_words", 95.0)
+        score = max((fuzz.token_sort_ratio(x, y) for x in a.names for y in b.names), default=0.0)
+        if score >= FUZZY_THRESHOLD:
+            return Decision(True, "fuzzy_name", score)
+        return Decision(False, "fuzzy_name", score)
+    return Decision(False, "no_rule")
+
+
+def _leading_words(short: str, long: str) -> bool:
+    """``long`` is ``short`` followed only by generic corporate words ("servicos digitais", "colombia")."""
+    if not long.startswith(short + " "):
+        return False
+    return all(word in GENERIC_WORDS for word in long[len(short):].split())
+
+
+@dataclass
+class _UnionFind:
+    parent: dict[str, str] = field(default_factory=dict)
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    key: str
+    canonical_key: str
+    rule: str  # the rule that attached this record to its cluster ("self" for the first)
+    score: float
+
+
+def _candidate_pairs(records: Sequence[OrgRecord]) -> Iterable[tuple[int, int]]:
+    """Blocking: only pairs sharing a QID, a domain, a name token, or a curator link are compared."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        if r.wikidata_qid:
+            blocks["q:" + r.wikidata_qid].append(i)
+        if r.domain:
+            blocks["d:" + r.domain].append(i)
+        for name in r.names:
+            for token in name.split()[:2]:
+                if len(token) >= 3:
+                    blocks["t:" + token].append(i)
+        for other in (*r.same_as, *r.not_same_as):
+            blocks["k:" + min(r.key, other) + "|" + max(r.key, other)].append(i)
+    index = {r.key: i for i, r in enumerate(records)}
+    for r in records:
+        for other in r.same_as:
+            if other in index:
+                blocks["k:" + min(r.key, other) + "|" + max(r.key, other)].append(index[other])
+    seen: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        unique = sorted(set(members))
+        if len(unique) > 200:  # a token shared by too many names is no evidence
+            continue
+        for x, i in enumerate(unique):
+            for j in unique[x + 1:]:
+                if (i, j) not in seen:
+                    seen.add((i, j))
+                    yield i, j
+
+
+def resolve(records: Sequence[OrgRecord], *, canonical_source: str = "curated_registry") -> list[Resolution]:
+    """Cluster ``records``; every record gets the canonical key of its cluster."""
+    uf, how = _UnionFind(), {}
+    forbidden = {pair for a in records for b in a.not_same_as for pair in ((a.key, b), (b, a.key))}
+    for i, j in _candidate_pairs(records):
+        a, b = records[i], records[j]
+        decision = decide(a, b)
+        if decision.is_match and (a.key, b.key) not in forbidden:
+            uf.union(a.key, b.key)
+            how.setdefault(b.key, (decision.rule, decision.score))
+            how.setdefault(a.key, (decision.rule, decision.score))
+    clusters: dict[str, list[OrgRecord]] = defaultdict(list)
+    for r in records:
+        clusters[uf.find(r.key)].append(r)
+    out = []
+    for members in clusters.values():
+        curated = [m for m in members if m.source == canonical_source]
+        canonical = (curated or members)[0].key
+        for m in members:
+            rule, score = ("self", 100.0) if len(members) == 1 else how.get(m.key, ("self", 100.0))
+            out.append(Resolution(m.key, canonical, rule, score))
+    return out
