@@ -1,0 +1,125 @@
+"""Layer classification: which layers of the value chain an organisation is in.
+
+The rules are data (the dbt seed ``layer_rules.csv``): each maps a YC tag, a YC
+industry, a keyword in the description, or a Wikidata class to a layer (and
+sub-layer) with a weight, and may mark an *AI signal*. An organisation joins a
+layer when its matched weights for that layer reach 1.0. A rule that
+``requires_ai`` counts only when the organisation shows an AI signal: a YC
+fintech without AI is not an AI application and must not inflate that layer.
+Organisations with an AI signal but no layer are kept as *unclassified*; those
+with no AI signal and no infrastructure role are outside the chain. Curator
+memberships in the registry override all of this (see dbt).
+
+Every membership keeps its evidence: the rules that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+THRESHOLD = 1.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    field: str  # tag | industry | keyword | wikidata_class
+    pattern: str
+    layer_code: str | None
+    sub_layer_code: str | None
+    weight: float
+    ai_signal: bool
+    requires_ai: bool
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    def matches(self, item: OrgFeatures) -> bool:
+        if self.field == "keyword":
+            return bool(self.regex.search(item.text))
+        values = {"tag": item.tags, "industry": item.industries, "wikidata_class": item.classes}[self.field]
+        pattern = self.pattern.lower()
+        if self.field == "wikidata_class":
+            return any(pattern in v.lower() for v in values)
+        return any(v.lower() == pattern for v in values)
+
+
+def rules_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Rule]:
+    def flag(v: object) -> bool:
+        return str(v).lower() in ("true", "1")
+
+    return [
+        Rule(str(r["rule_id"]), str(r["field"]), str(r["pattern"]), (r.get("layer_code") or None),
+             (r.get("sub_layer_code") or None), float(r.get("weight") or 0), flag(r.get("ai_signal")),
+             flag(r.get("requires_ai")))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OrgFeatures:
+    key: str
+    tags: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.description or ""
+
+
+@dataclass(frozen=True)
+class Membership:
+    layer_code: str
+    sub_layer_code: str | None
+    score: float
+    evidence: tuple[str, ...]  # the rule ids that fired
+
+
+@dataclass(frozen=True)
+class Classification:
+    key: str
+    has_ai_signal: bool
+    memberships: tuple[Membership, ...] = field(default=())
+
+    @property
+    def in_value_chain(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def status(self) -> str:
+        if self.memberships:
+            return "classified"
+        return "unclassified" if self.has_ai_signal else "outside_chain"
+
+
+def classify(item: OrgFeatures, rules: Sequence[Rule]) -> Classification:
+    """Layers for one organisation: a sub-layer when its own rules reach the threshold, else the
+    layer when all its rules together do."""
+    fired = [r for r in rules if r.matches(item)]
+    ai = any(r.ai_signal for r in fired)
+    by_layer: dict[str, list[Rule]] = defaultdict(list)
+    for r in fired:
+        if r.layer_code and (ai or not r.requires_ai):
+            by_layer[r.layer_code].append(r)
+    members = []
+    for layer in sorted(by_layer):
+        layer_rules = by_layer[layer]
+        subs = sorted({r.sub_layer_code for r in layer_rules if r.sub_layer_code})
+        sub_members = []
+        for sub in subs:
+            own = [r for r in layer_rules if r.sub_layer_code == sub]
+            if sum(r.weight for r in own) >= THRESHOLD:
+                sub_members.append(Membership(layer, sub, sum(r.weight for r in own), tuple(r.rule_id for r in own)))
+        total = sum(r.weight for r in layer_rules)
+        if sub_members:
+            members += sub_members
+        elif total >= THRESHOLD:
+            members.append(Membership(layer, None, total, tuple(r.rule_id for r in layer_rules)))
+    return Classification(item.key, ai, tuple(members))

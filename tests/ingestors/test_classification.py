@@ -1,0 +1,71 @@
+"""Layer classification, measured on a labelled set of organisations as the sources describe them."""
+
+from __future__ import annotations
+
+import csv
+
+from ingestors.classification import OrgFeatures, classify, rules_from_rows
+from ingestors.config import REPO_ROOT
+
+with (REPO_ROOT / "dbt_project" / "seeds" / "layer_rules.csv").open(encoding="utf-8") as fh:
+    RULES = rules_from_rows(csv.DictReader(fh))
+
+
+def yc(key, tags=(), industry=(), text=""):
+    return OrgFeatures(key, tags=tuple(tags), industries=tuple(industry), description=text)
+
+
+def wd(key, classes, text=""):
+    return OrgFeatures(key, classes=tuple(classes), description=text)
+
+
+# (features, expected set of (layer, sub_layer) memberships; empty = not in the chain or unclassified)
+LABELLED = [
+    (yc("fintech-no-ai", ["payments", "fintech"], ["Fintech"], "Corporate cards and spend management for Mexican companies."), set()),
+    (yc("fintech-ai", ["fintech", "artificial-intelligence"], ["Fintech"], "AI underwriting for small businesses in Brazil."), {("applications", None)}),
+    (yc("health-ai", ["healthcare", "machine-learning"], ["Healthcare"], "Machine learning triage for hospitals in Colombia."), {("applications", None)}),
+    (yc("health-no-ai", ["telemedicine"], ["Healthcare"], "Telemedicine app for Peru."), set()),
+    (yc("edtech-ai", ["education", "generative-ai"], ["Education"], "Generative AI tutor in Spanish."), {("applications", None)}),
+    (yc("ecommerce", ["e-commerce", "marketplace"], ["Consumer"], "Online grocery delivery in Bogotá."), set()),
+    (yc("mlops", ["mlops", "developer-tools", "machine-learning"], ["B2B"], "Model deployment and monitoring for ML teams."), {("mlops_tooling", None)}),
+    (yc("llm-api", ["developer-tools", "api", "llm"], ["B2B"], "An API to fine-tune LLMs on your data."), {("mlops_tooling", None)}),
+    (yc("labeling", ["data-labeling", "artificial-intelligence"], ["B2B"], "Data labeling workforce in Latin America for AI training data."), {("data", None)}),
+    (yc("foundation", ["artificial-intelligence", "llm"], ["B2B"], "We pre-train foundation models for Portuguese."), {("foundation_models", None)}),
+    (yc("gpu-cloud", ["cloud-computing", "artificial-intelligence"], ["B2B"], "GPU cloud for AI startups in São Paulo."), {("hardware_infrastructure", "gpu_compute")}),
+    (yc("agents", ["workflow-automation", "ai-assistant"], ["B2B"], "AI agents for back-office workflows."), {("integration", None), ("applications", None)}),
+    (yc("consultancy", ["consulting", "artificial-intelligence"], ["B2B"], "AI consultancy that integrates AI into enterprises."), {("integration", None)}),
+    (yc("saas-no-ai", ["saas", "developer-tools"], ["B2B"], "Invoicing software for freelancers."), set()),
+    (yc("robot-ai", ["robotics", "computer-vision"], ["Industrials"], "Computer vision for mining trucks."), {("applications", None)}),
+    (yc("proptech", ["real-estate"], ["Real Estate and Construction"], "Buy and sell homes online."), set()),
+    (wd("telecom", ["telecommunications company"]), {("hardware_infrastructure", "connectivity")}),
+    (wd("datacenter-op", ["data center"]), {("hardware_infrastructure", "data_centers")}),
+    (wd("research-inst", ["research institute"]), {("research", None)}),
+    (wd("university-plain", ["university"]), set()),
+    (wd("university-ai", ["university"], "Research in artificial intelligence and machine learning."), {("research", None)}),
+    (wd("chipmaker", ["semiconductor manufacturer"]), {("hardware_infrastructure", "semiconductors")}),
+    (wd("software-co", ["software company"]), set()),
+    (yc("ai-unclassified", ["artificial-intelligence"], [], "AI for everyone."), set()),
+]
+
+
+def test_accuracy_on_the_labelled_set():
+    results = [(classify(f, RULES), expected) for f, expected in LABELLED]
+    correct = [c.key for c, expected in results
+               if {(m.layer_code, m.sub_layer_code) for m in c.memberships} == expected]
+    wrong = [(c.key, {(m.layer_code, m.sub_layer_code) for m in c.memberships}) for c, e in results
+             if c.key not in correct]
+    accuracy = len(correct) / len(results)
+    print(f"classification: accuracy={accuracy:.3f} ({len(correct)}/{len(results)}); wrong: {wrong}")
+    assert accuracy >= 0.9, wrong
+
+
+def test_a_fintech_without_ai_is_outside_the_chain_and_visible():
+    c = classify(yc("x", ["fintech"], ["Fintech"], "Payments for SMEs."), RULES)
+    assert (c.in_value_chain, c.status) == (False, "outside_chain")
+    c = classify(yc("y", ["artificial-intelligence"], [], "AI for everyone."), RULES)
+    assert (c.in_value_chain, c.status) == (False, "unclassified")
+
+
+def test_memberships_keep_their_evidence():
+    c = classify(yc("fintech-ai", ["fintech", "artificial-intelligence"], ["Fintech"], "AI underwriting."), RULES)
+    assert [(m.layer_code, m.evidence) for m in c.memberships] == [("applications", ("industry_fintech",))]
