@@ -37,7 +37,7 @@ EXPECTED_GROUPS = {
     "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
-                         "cloud_region_catalogue", "azure_gpu_vm_skus", "dim_country", "dim_layer"]),
+                         "cloud_region_catalogue", "azure_gpu_vm_skus", "layer_rules", "dim_country", "dim_layer"]),
     "publish": ["published_warehouse"],
 }
 
