@@ -36,7 +36,7 @@ from ingestors.errors import FetchError
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 300.0
 # Response headers worth keeping in a snapshot's sidecar.
-KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-length", "cache-control")
+KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-length", "cache-control", "link")
 
 
 class RetryableStatus(Exception):

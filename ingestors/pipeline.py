@@ -75,6 +75,10 @@ class FetchContext:
         same cookies, User-Agent, rate limit and retries. Nothing is recorded in the snapshot."""
         return self._client.request(method, url, source=self.source.name, data=data, headers=headers)
 
+    def response_headers(self, name: str) -> dict[str, str]:
+        """The kept response headers (``http.KEPT_HEADERS``, e.g. ``link`` for paging) of file ``name``."""
+        return dict(self._writer.files[name].headers)
+
     def add_file(self, name: str, content: bytes, url: str) -> None:
         """Add bytes obtained outside HTTP (a file the user downloaded) to the snapshot.
 

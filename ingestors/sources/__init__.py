@@ -9,11 +9,14 @@ from ingestors.sources import (
     cloud_ip_ranges,
     curated_registry,
     epoch_gpu_clusters,
+    epoch_notable_models,
     gcp_gpu_skus,
+    huggingface,
     peeringdb,
     telegeography,
     top500,
     world_bank,
+    yc,
 )
 
 ALL: tuple[Source, ...] = (
@@ -27,6 +30,9 @@ ALL: tuple[Source, ...] = (
     gcp_gpu_skus.SOURCE,
     top500.SOURCE,
     curated_registry.SOURCE,
+    yc.SOURCE,
+    epoch_notable_models.SOURCE,
+    huggingface.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

@@ -114,7 +114,7 @@ class Cluster(Row):
     source_urls: list[str]
 
 
-def _number(column: str, value: str) -> float | None:
+def parse_number(column: str, value: str) -> float | None:
     text = value.strip()
     if not text:
         return None
@@ -129,7 +129,7 @@ def _number(column: str, value: str) -> float | None:
     return number
 
 
-def _date(column: str, value: str) -> date | None:
+def parse_date(column: str, value: str) -> date | None:
     text = value.strip()
     if not text:
         return None
@@ -156,11 +156,11 @@ def _flag(column: str, value: str) -> bool | None:
     raise RecordError(f"{column}: not yes/no/true/false: {value!r}")
 
 
-def _text(value: str) -> str | None:
+def clean_text(value: str) -> str | None:
     return value.strip() or None
 
 
-def _misaligned(row: dict, width: int) -> str | None:
+def misaligned_reason(row: dict, width: int) -> str | None:
     """Why a row's cells do not line up with the header, if they don't."""
     if extra := row.get(None):  # DictReader files surplus cells under the key None
         return f"row has {width + len(extra)} cells, the header {width}"
@@ -185,9 +185,9 @@ def _cluster(
 ) -> dict:
     """The table row for one CSV row; raises RecordError naming the column that cannot be read."""
     data: dict = {"name": row[NAME].strip(), "country_names": names, "country_iso2s": iso2s}
-    data.update({field: _text(row[col]) for field, col in TEXT_COLUMNS.items()})
-    data.update({field: _number(col, row[col]) for field, col in NUMBER_COLUMNS.items()})
-    data.update({field: _date(col, row[col]) for field, col in DATE_COLUMNS.items()})
+    data.update({field: clean_text(row[col]) for field, col in TEXT_COLUMNS.items()})
+    data.update({field: parse_number(col, row[col]) for field, col in NUMBER_COLUMNS.items()})
+    data.update({field: parse_date(col, row[col]) for field, col in DATE_COLUMNS.items()})
     data.update({field: _flag(col, row[col]) for field, col in FLAG_COLUMNS.items()})
     data["source_urls"] = [url for col in source_columns if (url := (row[col] or "").strip())]
     return data
@@ -224,7 +224,7 @@ def parse(snapshot) -> Iterator[Record | Reject]:
             continue  # not a LatAm cluster
         name = (row.get(NAME) or "").strip()
         record_id = name or f"row {index}"
-        if misaligned := _misaligned(row, len(header)):
+        if misaligned := misaligned_reason(row, len(header)):
             yield Reject(TABLE, record_id, misaligned, row)
             continue
         if not name:

@@ -237,7 +237,7 @@ def test_row_with_surplus_cells_is_quarantined(tmp_path):
     ],
 )
 def test_numbers(text, expected):
-    assert epoch._number("c", text) == expected
+    assert epoch.parse_number("c", text) == expected
 
 
 @pytest.mark.parametrize(
@@ -251,13 +251,13 @@ def test_numbers(text, expected):
     ],
 )
 def test_dates(text, expected):
-    assert epoch._date("c", text) == expected
+    assert epoch.parse_date("c", text) == expected
 
 
 @pytest.mark.parametrize("text", ["6/1/20", "2024/11/15", "15.11.2024", "13/1/2024"])
 def test_bad_dates(text):
     with pytest.raises(RecordError, match="^c: not a date"):
-        epoch._date("c", text)
+        epoch.parse_date("c", text)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,208 @@
+"""Epoch AI's notable AI models, kept for models built by organisations in Latin America.
+
+Endpoint: ``https://epoch.ai/data/notable_ai_models.csv``, one CSV, no auth, CC BY 4.0.
+
+The file has the same traps as Epoch's GPU clusters CSV
+(``ingestors.sources.epoch_gpu_clusters``, whose readers are reused here):
+
+* columns drift: the file is read by header name, unknown columns are ignored,
+  and the source fails naming any required column that disappears. The country
+  column is "Country (of organization)" on Epoch's site and "Country (from
+  Organization)" in copies exported from its Airtable base; either is read.
+  "Task" is optional (older copies lack it: ``task`` is then empty);
+* copies re-saved by a spreadsheet carry ``M/D/YYYY`` dates and numbers like
+  ``9.90E+22``; Epoch's own file has ISO dates and ``1.26e+24``: both are read;
+* quoted fields hold newlines and doubled quotes (notes, abstracts, links);
+* multi-valued cells are comma-joined: "Organization" lists every developer,
+  and "Organization categorization" and "Country (...)" list one value per
+  organisation in the same order (so a country repeats when two organisations
+  share it; Epoch's lists do not always line up one to one).
+  ``countries`` and ``organization_categories`` keep that order;
+  ``country_iso2s`` holds the LatAm ones, deduplicated. "Organization" stays
+  one text (names themselves may contain commas);
+* "Link" may hold several URLs separated by newlines, spaces or commas: the
+  cell is kept as is and the record's URL is the first of them.
+
+A model is kept when at least one of its organisations' countries is a LatAm
+country (``ingestors.countries``). A kept row whose number or date cannot be
+read is quarantined with the column and the value named.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from ingestors.errors import RecordError
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+
+# Private helpers of the GPU clusters source, shared on purpose (same publisher, same quirks).
+from ingestors.sources.epoch_gpu_clusters import clean_text, countries, misaligned_reason, parse_date, parse_number
+
+CSV_URL = "https://epoch.ai/data/notable_ai_models.csv"
+FILE = "notable_ai_models.csv"
+TABLE = "models"
+
+# field -> the header names it may go by, preferred first
+MODEL = ("Model",)
+COUNTRY = ("Country (of organization)", "Country (from Organization)")
+TEXT_COLUMNS = {
+    "organization": ("Organization",),
+    "model_accessibility": ("Model accessibility",),
+    "notability_criteria": ("Notability criteria",),
+    "link": ("Link",),
+    "base_model": ("Base model",),
+}
+LIST_COLUMNS = {
+    "organization_categories": ("Organization categorization",),
+    "domain": ("Domain",),
+}
+OPTIONAL_LIST_COLUMNS = {
+    "task": ("Task",),
+}
+NUMBER_COLUMNS = {
+    "parameters": ("Parameters",),
+    "training_compute_flop": ("Training compute (FLOP)",),
+    "training_dataset_size": ("Training dataset size (datapoints)",),
+}
+DATE_COLUMNS = {
+    "publication_date": ("Publication date",),
+}
+REQUIRED = {
+    "model": MODEL,
+    "countries": COUNTRY,
+    **TEXT_COLUMNS,
+    **LIST_COLUMNS,
+    **NUMBER_COLUMNS,
+    **DATE_COLUMNS,
+}
+
+_URL = re.compile(r"https?://[^\s,]+")
+
+
+class NotableModel(Row):
+    model: str
+    organization: str | None
+    organization_categories: list[str]  # one per organisation, in the order Epoch lists them
+    countries: list[str]  # every country named, one per organisation (may repeat)
+    country_iso2s: list[str]  # the LatAm ones among countries, deduplicated, in order
+    publication_date: date | None
+    domain: list[str]
+    task: list[str]
+    parameters: float | None
+    training_compute_flop: float | None
+    training_dataset_size: float | None
+    model_accessibility: str | None
+    notability_criteria: str | None
+    link: str | None  # the cell as published: may hold several URLs
+    base_model: str | None
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def first_url(link: str | None) -> str | None:
+    """The first http(s) URL in a Link cell, if any."""
+    m = _URL.search(link or "")
+    return m[0] if m else None
+
+
+def _resolve(header: list[str], names: tuple[str, ...]) -> str | None:
+    return next((name for name in names if name in header), None)
+
+
+def _columns(snapshot, header: list[str]) -> dict[str, str]:
+    """field -> the header column it is read from; fails the source naming missing required columns."""
+    columns: dict[str, str] = {}
+    missing: list[str] = []
+    for field, names in REQUIRED.items():
+        column = _resolve(header, names)
+        if column is None:
+            missing.append(" or ".join(names))
+        else:
+            columns[field] = column
+    if missing:
+        raise snapshot.error(f"required column(s) missing: {', '.join(missing)}", file=FILE)
+    for field, names in OPTIONAL_LIST_COLUMNS.items():
+        if column := _resolve(header, names):
+            columns[field] = column
+    return columns
+
+
+def _model(row: dict[str, str], columns: dict[str, str], names: list[str], iso2s: list[str]) -> dict:
+    """The table row for one CSV row; raises RecordError naming the column that cannot be read."""
+    data: dict = {"model": row[columns["model"]].strip(), "countries": names, "country_iso2s": iso2s}
+    data.update({field: clean_text(row[columns[field]]) for field in TEXT_COLUMNS})
+    for field in (*LIST_COLUMNS, *OPTIONAL_LIST_COLUMNS):
+        data[field] = _split(row[columns[field]]) if field in columns else []
+    data.update({field: parse_number(columns[field], row[columns[field]]) for field in NUMBER_COLUMNS})
+    data.update({field: parse_date(columns[field], row[columns[field]]) for field in DATE_COLUMNS})
+    return data
+
+
+def fetch(ctx) -> None:
+    ctx.get(FILE, CSV_URL)
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    try:
+        text = snapshot.read_bytes(FILE).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE) from None
+    if text.lstrip()[:1] == "<":
+        head = text.lstrip()[:40].replace("\n", " ")
+        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=FILE)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    columns = _columns(snapshot, header)
+    csv_url = snapshot.url_of(FILE)
+
+    for index, row in enumerate(reader, start=1):
+        names, iso2s = countries(row.get(columns["countries"]) or "")
+        if not iso2s:
+            continue  # no LatAm organisation
+        model = (row.get(columns["model"]) or "").strip()
+        record_id = model or f"row {index}"
+        if misaligned := misaligned_reason(row, len(header)):
+            yield Reject(TABLE, record_id, misaligned, row)
+            continue
+        if not model:
+            yield Reject(TABLE, record_id, "Model is empty", row)
+            continue
+        try:
+            data = _model(row, columns, names, iso2s)
+        except RecordError as exc:
+            yield Reject(TABLE, record_id, str(exc), row)
+            continue
+        yield Record(TABLE, data, record_id=model, record_url=first_url(data["link"]) or csv_url)
+
+
+SOURCE = Source(
+    name="epoch_notable_models",
+    family="organisations",
+    title="Epoch AI notable AI models",
+    description="Notable AI models (Epoch AI) developed at least in part by organisations in LatAm countries.",
+    homepage="https://epoch.ai/data/notable-ai-models",
+    licence="Epoch AI, CC BY 4.0",
+    cadence="weekly",
+    tables=(
+        Table(
+            TABLE,
+            NotableModel,
+            ("model",),
+            "One row per notable AI model with a LatAm organisation among its developers: organisations, "
+            "countries, publication date, domain, task, parameters, training compute (FLOP), dataset "
+            "size and accessibility, as Epoch reports them.",
+        ),
+    ),
+    fetch=fetch,
+    parse=parse,
+    plan=FetchPlan(
+        rate_limits={"epoch.ai": 1.0},
+        sample_routes={"epoch.ai/data/notable_ai_models.csv": FILE},
+    ),
+)
