@@ -30,6 +30,10 @@ ORGANISATIONS = sorted([
     *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
                                               "capacity_announcements", "gpu_deployments")),
     "dim_organizations", "bridge_organization_layers", "fct_organization_dependencies", "fct_datacenter_capacity",
+    "raw/yc/companies", "raw/epoch_notable_models/models", "raw/huggingface/models",
+    "stg_yc__companies", "stg_epoch_notable_models__models", "stg_huggingface__models",
+    "int_organization_records", "int_organizations_resolved", "int_organization_features",
+    "int_organization_layers_classified", "int_organization_memberships",
 ])
 EXPECTED_GROUPS = {
     "capacity": CAPACITY,
@@ -91,7 +95,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 13 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 16 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 

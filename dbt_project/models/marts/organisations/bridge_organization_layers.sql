@@ -1,16 +1,18 @@
 -- Which organisation sits in which layer (and sub-layer), with the evidence of
--- each membership. An organisation may sit in several layers.
+-- each membership: a curator's source, or the classification rules that fired.
+-- An organisation may sit in several layers.
 select
-    m.organization_id || ':' || m.layer_code || coalesce('/' || m.sub_layer_code, '') as membership_id,
-    m.organization_id,
+    d.organization_id || ':' || m.layer_code || coalesce('/' || m.sub_layer_code, '') as membership_id,
+    d.organization_id,
     m.layer_code,
     m.sub_layer_code,
-    'curator' as assigned_by,
+    m.assigned_by,
     m.confidence,
     m.evidence_url,
     m.evidence_publication,
-    m.evidence_date,
-    m.source_name,
-    m.snapshot_id,
-    m.retrieved_at
-from {{ ref('stg_curated_registry__organization_layers') }} as m
+    m.evidence_date
+from {{ ref('int_organization_memberships') }} as m
+inner join {{ ref('dim_organizations') }} as d
+    on m.canonical_key = case when d.registry_file is not null
+        then 'curated_registry:' || d.organization_id else d.organization_id end
+where m.layer_code is not null

@@ -1,31 +1,88 @@
--- One row per canonical organisation. For now the curated registry is the
--- canonical list; organisations found only by the automatic sources (YC,
--- Wikidata, OpenAlex, Epoch, Hugging Face) join through entity resolution.
-with layers as (
-    select organization_id, count(*) as layer_count
-    from {{ ref('stg_curated_registry__organization_layers') }}
-    group by 1
+-- One row per canonical organisation: the clusters of entity resolution. A
+-- cluster that contains a curated-registry record takes its id and attributes
+-- from the registry; otherwise from YC, then the other sources.
+with records as (
+    select
+        r.record_key,
+        r.canonical_key,
+        o.source_name,
+        o.source_record_id,
+        o.name,
+        o.country_iso2,
+        o.website,
+        o.wikidata_qid
+    from {{ ref('int_organizations_resolved') }} as r
+    inner join {{ ref('int_organization_records') }} as o using (record_key)
+),
+
+clusters as (
+    select
+        canonical_key,
+        list_sort(list_distinct(list(source_name))) as sources,
+        list_sort(list(record_key)) as source_record_keys,
+        count(*) as source_record_count,
+        arg_min(name, case source_name when 'curated_registry' then 0 when 'yc' then 1 else 2 end) as name,
+        arg_min(country_iso2, case when country_iso2 is null then 9
+            when source_name = 'curated_registry' then 0 when source_name = 'yc' then 1 else 2 end) as country_iso2,
+        arg_min(website, case when website is null then 9 when source_name = 'curated_registry' then 0 else 1 end)
+            as website,
+        max(wikidata_qid) as wikidata_qid
+    from records
+    group by canonical_key
+),
+
+registry as (
+    select * from {{ ref('stg_curated_registry__organizations') }}
+),
+
+yc as (
+    select 'yc:' || yc_company_id as record_key, * from {{ ref('stg_yc__companies') }}
+),
+
+cluster_yc as (
+    select records.canonical_key, arg_min(yc, yc.yc_company_id) as yc
+    from records inner join yc using (record_key)
+    group by records.canonical_key
+),
+
+memberships as (
+    select canonical_key, count(*) filter (where layer_code is not null) as layer_count,
+           bool_or(has_ai_signal) as has_ai_signal
+    from {{ ref('int_organization_memberships') }}
+    group by canonical_key
 )
 
 select
-    o.organization_id,
-    o.organization_name,
-    o.aliases,
-    o.org_type,
-    o.hq_country_iso2,
-    o.hq_country_iso2 in (select country_iso2 from {{ ref('dim_country') }}) as is_latam,
-    o.hq_city,
-    o.website,
-    o.founded_year,
-    o.status,
-    coalesce(l.layer_count, 0) > 0 as is_in_ai_value_chain,
-    o.wikidata_qid,
-    o.huggingface_handle,
-    o.description,
-    ['curated_registry'] as sources,
-    o.source_urls,
-    o.file_path as registry_file,
-    o.snapshot_id,
-    o.retrieved_at
-from {{ ref('stg_curated_registry__organizations') }} as o
-left join layers as l using (organization_id)
+    coalesce(registry.organization_id, c.canonical_key) as organization_id,
+    coalesce(registry.organization_name, c.name) as organization_name,
+    coalesce(registry.aliases, cast([] as varchar[])) as aliases,
+    coalesce(registry.org_type, case when cy.yc is not null then 'startup' end) as org_type,
+    coalesce(registry.hq_country_iso2, c.country_iso2) as hq_country_iso2,
+    coalesce(registry.hq_country_iso2, c.country_iso2) in (select country_iso2 from {{ ref('dim_country') }})
+        as is_latam,
+    registry.hq_city,
+    coalesce(registry.website, c.website) as website,
+    coalesce(registry.founded_year, year(cy.yc.launched_at)) as founded_year,
+    coalesce(registry.status, lower(cy.yc.status)) as status,
+    coalesce(m.layer_count, 0) > 0 as is_in_ai_value_chain,
+    case
+        when registry.organization_id is not null and coalesce(m.layer_count, 0) > 0 then 'curated'
+        when coalesce(m.layer_count, 0) > 0 then 'classified'
+        when m.has_ai_signal then 'unclassified'
+        else 'outside_chain'
+    end as classification_status,
+    coalesce(registry.wikidata_qid, c.wikidata_qid) as wikidata_qid,
+    registry.huggingface_handle,
+    coalesce(registry.description, cy.yc.one_liner) as description,
+    cy.yc.team_size as team_size,
+    cy.yc.batch as yc_batch,
+    c.sources,
+    c.source_record_keys,
+    c.source_record_count,
+    coalesce(registry.source_urls, cast([] as varchar[])) || list_filter([cy.yc.yc_url], lambda x: x is not null)
+        as source_urls,
+    registry.file_path as registry_file
+from clusters as c
+left join registry on c.canonical_key = 'curated_registry:' || registry.organization_id
+left join cluster_yc as cy using (canonical_key)
+left join memberships as m using (canonical_key)

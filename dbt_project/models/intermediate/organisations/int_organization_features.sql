@@ -1,0 +1,23 @@
+-- What the classification rules look at, per organisation record: tags,
+-- industries, classes and descriptive text. (The curated registry states its
+-- layers directly and needs no rules.)
+select
+    'yc:' || yc_company_id as record_key,
+    coalesce(tags, cast([] as varchar[])) as tags,
+    list_distinct(list_filter(
+        coalesce(industries, cast([] as varchar[])) || [industry, subindustry], lambda x: x is not null
+    )) as industries,
+    cast([] as varchar[]) as classes,
+    concat_ws(' ', one_liner, long_description) as description
+from {{ ref('stg_yc__companies') }}
+union all
+select distinct
+    'epoch:' || trim(org) as record_key,
+    cast([] as varchar[]) as tags,
+    cast([] as varchar[]) as industries,
+    cast([] as varchar[]) as classes,
+    -- an organisation that trains a notable model builds foundation models
+    'foundation model pre-trained by ' || trim(org) as description
+from {{ ref('stg_epoch_notable_models__models') }},
+    unnest(string_split(organization_name, ',')) as t(org)
+where trim(org) <> ''

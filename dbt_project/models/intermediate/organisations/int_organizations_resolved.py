@@ -1,0 +1,29 @@
+"""Entity resolution over every organisation record (rules in ingestors/resolution.py).
+
+One row per source record with the canonical key of its cluster, the rule that
+attached it and its score.
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from ingestors.resolution import OrgRecord, resolve
+
+    relation = dbt.ref("int_organization_records")
+    columns = relation.columns
+    records = []
+    for row in relation.fetchall():
+        r = dict(zip(columns, row, strict=True))
+        records.append(OrgRecord(
+            key=r["record_key"], source=r["source_name"], name=r["name"], country_iso2=r["country_iso2"],
+            website=r["website"], wikidata_qid=r["wikidata_qid"], aliases=tuple(r["aliases"] or ()),
+            same_as=tuple(r["same_as_keys"] or ()), not_same_as=tuple(r["not_same_as_keys"] or ()),
+        ))
+    session.execute(
+        "create or replace temp table _resolved "
+        "(record_key varchar, canonical_key varchar, match_rule varchar, match_score double)"
+    )
+    rows = [(x.key, x.canonical_key, x.rule, x.score) for x in resolve(records)]
+    if rows:
+        session.executemany("insert into _resolved values (?, ?, ?, ?)", rows)
+    return session.table("_resolved")
