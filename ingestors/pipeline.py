@@ -182,9 +182,10 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         transport = SampleTransport(source.name, source.plan.sample_routes)
     client = HttpClient(
         user_agent=settings.user_agent,
-        timeout_s=settings.http_timeout_s,
+        timeout_s=source.plan.timeout_s or settings.http_timeout_s,
         max_bytes=settings.max_response_bytes,
         rate_limits=None if offline else source.plan.limits(os.environ),
+        attempts=source.plan.attempts,
         transport=transport,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)

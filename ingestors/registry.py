@@ -72,6 +72,8 @@ class FetchPlan:
     rate_limits: Mapping[str, float] = field(default_factory=dict)  # host -> requests per second
     sample_routes: Mapping[str, str] = field(default_factory=dict)  # "host/path" glob -> sample file
     reads_local_files: bool = False  # the "publisher" is a folder in the repository: no HTTP, no samples
+    timeout_s: float | None = None  # a publisher slower than the default timeout (a SPARQL endpoint)
+    attempts: int = 5  # fewer for a publisher where a retry re-runs a costly query
     key_env: str | None = None  # an optional API key that raises the publisher's limits ...
     rate_limits_with_key: Mapping[str, float] | None = None  # ... to these
 

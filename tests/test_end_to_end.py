@@ -197,3 +197,34 @@ def test_supercomputers_keep_only_latam_systems(offline_warehouse):
     assert query(settings, "select rank, country_iso2, accelerator_model from fct_supercomputers order by rank") == [
         (4, "BR", "A100"), (6, "BR", "V100"), (8, "MX", None), (9, "AR", None),
     ]
+
+
+def test_organisations_are_resolved_and_classified(offline_warehouse):
+    settings, _ = offline_warehouse
+    # the registry's Tractian and the YC sample's Tractian are one organisation (same website domain)
+    assert query(settings, """select sources, source_record_count, classification_status
+        from dim_organizations where organization_id = 'tractian'""") == [(["curated_registry", "yc"], 2, "curated")]
+    # a YC fintech with no AI signal stays visible but outside the chain, and in no layer
+    assert query(settings, """select classification_status, is_in_ai_value_chain from dim_organizations
+        where organization_id = 'yc:90003'""") == [("outside_chain", False)]
+    assert query(settings, "select count(*) from bridge_organization_layers where organization_id = 'yc:90003'") == [(0,)]
+    # every membership keeps its evidence
+    assert query(settings, """select count(*) from bridge_organization_layers
+        where evidence_url is null and evidence_publication is null""") == [(0,)]
+
+
+def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, "select count(*) from mart_value_chain__country_layer") == [(49 * 8,)]
+    # Chile's model builders run on one cluster: a single-provider dependency
+    assert query(settings, """select organization_count, providers, depends_on_single_provider
+        from mart_value_chain__country_layer where country_layer_id = 'CL:foundation_models'""") == [
+        (3, ["universidad-de-tarapaca"], True)]
+    layers_with_members = query(settings, """select count(distinct layer_code) from bridge_organization_layers""")
+    assert layers_with_members == [(8,)]
+    for layer in ("hardware_infrastructure", "data", "research", "foundation_models", "mlops_tooling",
+                  "applications", "integration", "end_users"):
+        assert query(settings, f"select count(*) > 0 from mart_layer__{layer}") == [(True,)], layer
+    seed_terms = query(settings, """select sum(organization_count) from mart_value_chain__country_seed_term
+        where seed_document = '003 market structure' and seed_term = 'cloud infrastructure layer'""")
+    assert seed_terms[0][0] >= 0

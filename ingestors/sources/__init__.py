@@ -12,9 +12,11 @@ from ingestors.sources import (
     epoch_notable_models,
     gcp_gpu_skus,
     huggingface,
+    openalex,
     peeringdb,
     telegeography,
     top500,
+    wikidata,
     world_bank,
     yc,
 )
@@ -33,6 +35,8 @@ ALL: tuple[Source, ...] = (
     yc.SOURCE,
     epoch_notable_models.SOURCE,
     huggingface.SOURCE,
+    wikidata.SOURCE,
+    openalex.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

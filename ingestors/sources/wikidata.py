@@ -30,22 +30,24 @@ The query (:func:`build_query`), for one country QID:
   universities, research centres, mobile operators); walking the subclass
   tree of broad classes (software, company) would blow the 60 s budget;
 * and its headquarters (``P159``) lie in the country (the place's ``P17`` or
-  ``P131`` is the country: ``P131`` catches territories such as Puerto Rico
-  or Guadeloupe whose places carry the sovereign state in ``P17``), or the
-  organisation's own ``P17``/``P131`` is the country. ``matched_by`` says
-  which (``headquarters`` wins when both hold);
+  ``P131`` is the country; ``P131`` catches places directly inside a territory
+  such as Puerto Rico, whose places carry the United States in ``P17``), or
+  the organisation's own ``P17``/``P131`` is the country. ``matched_by`` says
+  which (``headquarters`` wins when both hold). Places deeper inside a
+  territory are missed unless the organisation itself names the territory;
 * the rows are aggregated in SPARQL, ``GROUP BY ?org ?country``: labels of
   industries, classes and aliases are ``GROUP_CONCAT``-ed with a tab (Wikibase
   normalises whitespace in terms, so a label never contains one); the
   headquarters label, website, inception and dissolution date are the ``MIN``
   (deterministic, unlike ``SAMPLE``; the earliest inception wins);
-* labels come from the label service in manual mode (the only mode that
-  works with ``GROUP BY``), in the country's language, then ``mul``, ``es``,
+* labels come from the label service in manual mode (the automatic
+  ``?xLabel`` mode cannot feed aggregates), in the country's language, then ``mul``, ``es``,
   ``pt``, ``en``; the Wikipedia article is the one in the country's language,
   else English, Spanish, Portuguese; aliases are ``skos:altLabel`` in those
   languages;
-* ``ORDER BY ?org`` makes the answer byte-stable when nothing changed, so an
-  unchanged week is recognised as such.
+* ``ORDER BY ?org`` keeps the answer stable when nothing changed, so an
+  unchanged week is usually recognised as such (the order inside a
+  ``GROUP_CONCAT`` is not guaranteed; the parser sorts the lists).
 
 Traps:
 
@@ -58,9 +60,11 @@ Traps:
   year-precision inception reads ``2015-01-01T00:00:00Z``): kept as the date;
   a Wikibase-JSON form ``+2015-00-00T00:00:00Z`` is accepted too (``00``
   month/day become ``01``); BCE dates become NULL;
-* a timeout can arrive as an HTTP 500 with a Java stack trace, or as an HTTP
-  200 whose JSON stops midway followed by ``java.util.concurrent.TimeoutException``:
-  both fail the source with a one-line reason;
+* a timeout arrives either as an HTTP 500 with a Java stack trace (retried by
+  the HTTP client, then a ``FetchError``) or as an HTTP 200 whose JSON stops
+  midway, followed by ``java.util.concurrent.TimeoutException`` (the parser
+  fails the source with a one-line reason); a query error is a stack trace
+  starting ``SPARQL-QUERY:``;
 * an organisation can qualify under several countries (a HQ in one, ``P17``
   another): the parser aggregates it into one row, deterministically: the
   country matched by headquarters wins, then the first ISO2 code
@@ -257,7 +261,7 @@ def fetch(ctx) -> None:
 # --- parse ------------------------------------------------------------------------------------
 
 
-class BindingError(ValueError):
+class BindingError(Exception):
     """One binding cannot be used; it goes to quarantine with this reason."""
 
 
@@ -446,5 +450,8 @@ SOURCE = Source(
         rate_limits={HOST: 1.0},  # be gentle: queries share a 60 s-per-minute budget per client
         # The query string is ignored offline: one sample answers every country (see parse).
         sample_routes={f"{HOST}/sparql": "orgs.json"},
+        # A query may run up to the service's 60 s limit, and each retry re-runs it.
+        timeout_s=65.0,
+        attempts=2,
     ),
 )

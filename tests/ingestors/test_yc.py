@@ -50,7 +50,7 @@ def test_sample_has_the_real_field_set():
 def test_parse_sample_keeps_latam_companies(tmp_path):
     result = _parse(tmp_path, SAMPLE)
     rows = _by_id(result)
-    assert sorted(rows) == [90001, 90002, 90003, 90006, 90007, 90010]
+    assert sorted(rows) == [90001, 90002, 90003, 90006, 90007, 90010, 90020]
     # skipped: fully remote (90004), San Francisco (90005), "Latin America" with no country (90008),
     # Panama City, FL, USA (90011)
     assert {r["hq_country_iso2"] for r in rows.values()} == {"MX", "BR", "CO", "CL", "PE", "PR"}
@@ -141,7 +141,7 @@ def test_unreadable_values_are_quarantined(tmp_path):
     assert reasons["90001"] == "launched_at: not unix seconds: '2025-01-01'"
     assert reasons["90002"].startswith("team_size: Input should be a valid integer")
     assert reasons[f"#{len(companies) - 1}"] == "not a JSON object: str"
-    assert sorted(_by_id(result)) == [90003, 90006, 90007, 90010]
+    assert sorted(_by_id(result)) == [90003, 90006, 90007, 90010, 90020]
 
 
 # --- wholly wrong payloads --------------------------------------------------------------------
@@ -189,13 +189,13 @@ def test_fetch_with_mock_transport(settings):
         return httpx.Response(200, content=SAMPLE.read_bytes(), headers={"content-type": "application/json"})
 
     result = run_source(yc.SOURCE, settings, transport=httpx.MockTransport(handler))
-    assert (result.status, result.requests, result.rows, result.quarantined) == ("loaded", 1, {"companies": 6}, 1)
+    assert (result.status, result.requests, result.rows, result.quarantined) == ("loaded", 1, {"companies": 7}, 1)
     assert [str(r.url) for r in seen] == ["https://yc-oss.github.io/api/companies/all.json"]
 
 
 def test_offline_run_loads_companies(settings):
     result = run_source(yc.SOURCE, settings, offline=True)
-    assert (result.status, result.rows, result.quarantined) == ("loaded", {"companies": 6}, 1)
+    assert (result.status, result.rows, result.quarantined) == ("loaded", {"companies": 7}, 1)
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         rows = con.execute(
             "select id, hq_country_iso2, country_iso2s, launched_at from raw_yc.companies order by id"
@@ -207,7 +207,7 @@ def test_offline_run_loads_companies(settings):
         reasons = con.execute("select record_id, reason from meta.quarantine where source = 'yc'").fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [
         (90001, "MX", ["MX"]), (90002, "BR", ["BR"]), (90003, "CO", ["CO"]), (90006, "CL", ["CL", "MX"]),
-        (90007, "PE", ["PE"]), (90010, "PR", ["PR"]),
+        (90007, "PE", ["PE"]), (90010, "PR", ["PR"]), (90020, "BR", ["BR"]),
     ]
     assert rows[0][3] == datetime(2025, 1, 1, tzinfo=UTC)
     assert (types["id"], types["launched_at"], types["country_iso2s"], types["is_hiring"]) == (

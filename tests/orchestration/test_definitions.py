@@ -33,7 +33,12 @@ ORGANISATIONS = sorted([
     "raw/yc/companies", "raw/epoch_notable_models/models", "raw/huggingface/models",
     "stg_yc__companies", "stg_epoch_notable_models__models", "stg_huggingface__models",
     "int_organization_records", "int_organizations_resolved", "int_organization_features",
-    "int_organization_layers_classified", "int_organization_memberships",
+    "int_organization_layers_classified", "int_organization_memberships", "int_organization_measures",
+    "raw/wikidata/organizations", "raw/openalex/works_by_country_year", "raw/openalex/institutions",
+    "stg_wikidata__organizations", "stg_openalex__works_by_country_years", "stg_openalex__institutions",
+    "fct_models", "fct_research_output", "mart_value_chain__country_layer", "mart_value_chain__country_seed_term",
+    *(f"mart_layer__{layer}" for layer in ("hardware_infrastructure", "data", "research", "foundation_models",
+                                           "mlops_tooling", "applications", "integration", "end_users")),
 ])
 EXPECTED_GROUPS = {
     "capacity": CAPACITY,
@@ -41,7 +46,8 @@ EXPECTED_GROUPS = {
     "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
-                         "cloud_region_catalogue", "azure_gpu_vm_skus", "layer_rules", "dim_country", "dim_layer"]),
+                         "cloud_region_catalogue", "azure_gpu_vm_skus", "layer_rules", "layer_size_measures",
+                         "dim_country", "dim_layer"]),
     "publish": ["published_warehouse"],
 }
 
@@ -95,7 +101,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 16 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 18 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 

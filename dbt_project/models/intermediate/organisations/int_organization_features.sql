@@ -21,3 +21,27 @@ select distinct
 from {{ ref('stg_epoch_notable_models__models') }},
     unnest(string_split(organization_name, ',')) as t(org)
 where trim(org) <> ''
+union all
+select
+    'wikidata:' || wikidata_qid as record_key,
+    cast([] as varchar[]) as tags,
+    coalesce(industry_labels, cast([] as varchar[])) as industries,
+    coalesce(industry_labels, cast([] as varchar[])) || coalesce(instance_of_labels, cast([] as varchar[])) as classes,
+    coalesce(description, '') as description
+from {{ ref('stg_wikidata__organizations') }}
+union all
+select
+    'openalex:' || institution_id as record_key,
+    cast([] as varchar[]) as tags,
+    cast([] as varchar[]) as industries,
+    -- OpenAlex institution types, in the words the Wikidata-class rules use
+    [case max(institution_type)
+        when 'education' then 'university'
+        when 'company' then 'company'
+        else 'research institute'
+    end] as classes,
+    -- an institution publishing AI works shows an AI signal
+    'artificial intelligence research' as description
+from {{ ref('stg_openalex__institutions') }}
+where is_domestic
+group by institution_id

@@ -1,5 +1,6 @@
 -- Every record that describes an organisation, from every source, in one shape
--- for entity resolution (int_organizations_resolved).
+-- for entity resolution (int_organizations_resolved): the registry, YC,
+-- Epoch's model builders, Wikidata and OpenAlex's domestic institutions.
 with registry as (
     select
         'curated_registry:' || organization_id as record_key,
@@ -48,6 +49,39 @@ epoch_orgs as (
         (select trim(raw_org) as org)
     where organization_name is not null and trim(raw_org) <> ''
     group by org
+),
+
+wikidata as (
+    select
+        'wikidata:' || wikidata_qid as record_key,
+        'wikidata' as source_name,
+        wikidata_qid as source_record_id,
+        organization_name as name,
+        coalesce(aliases, cast([] as varchar[])) as aliases,
+        country_iso2,
+        website,
+        wikidata_qid,
+        cast([] as varchar[]) as same_as_keys,
+        cast([] as varchar[]) as not_same_as_keys
+    from {{ ref('stg_wikidata__organizations') }}
+),
+
+openalex as (
+    -- the country's own research institutions (foreign co-authors left out)
+    select
+        'openalex:' || institution_id as record_key,
+        'openalex' as source_name,
+        institution_id as source_record_id,
+        arg_max(institution_name, ai_works) as name,
+        cast([] as varchar[]) as aliases,
+        arg_max(institution_country_iso2, ai_works) as country_iso2,
+        null as website,
+        null as wikidata_qid,
+        cast([] as varchar[]) as same_as_keys,
+        cast([] as varchar[]) as not_same_as_keys
+    from {{ ref('stg_openalex__institutions') }}
+    where is_domestic
+    group by institution_id
 )
 
 select * from registry
@@ -55,3 +89,7 @@ union all
 select * from yc
 union all
 select * from epoch_orgs
+union all
+select * from wikidata
+union all
+select * from openalex

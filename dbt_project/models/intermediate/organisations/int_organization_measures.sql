@@ -1,0 +1,56 @@
+-- Size measures per canonical organisation, for the layer marts and the
+-- concentration measures of mart_value_chain__country_layer.
+with resolved as (
+    select r.record_key, d.organization_id
+    from {{ ref('int_organizations_resolved') }} as r
+    inner join {{ ref('dim_organizations') }} as d
+        on r.canonical_key = case when d.registry_file is not null
+            then 'curated_registry:' || d.organization_id else d.organization_id end
+),
+
+models as (
+    select organization_id, count(*) as model_count, max(parameters) as max_parameters,
+           max(release_date) as latest_model_date, cast(sum(downloads_30d) as bigint) as hub_downloads_30d
+    from {{ ref('fct_models') }}
+    group by 1
+),
+
+capacity as (
+    select organization_id,
+           sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
+           sum(mw) filter (where status <> 'operating') as datacenter_mw_pipeline
+    from {{ ref('fct_datacenter_capacity') }}
+    group by 1
+),
+
+research as (
+    select r.organization_id, cast(sum(i.ai_works) as bigint) as ai_works
+    from {{ ref('stg_openalex__institutions') }} as i
+    inner join resolved as r on r.record_key = 'openalex:' || i.institution_id
+    where i.is_domestic
+    group by 1
+),
+
+gpus as (
+    select organization_id, cast(sum(gpu_count) as bigint) as gpu_count
+    from {{ ref('stg_curated_registry__gpu_deployments') }}
+    group by 1
+)
+
+select
+    d.organization_id,
+    d.team_size,
+    coalesce(m.model_count, 0) as model_count,
+    m.max_parameters,
+    m.latest_model_date,
+    m.hub_downloads_30d,
+    coalesce(c.datacenter_mw_operating, 0) as datacenter_mw_operating,
+    coalesce(c.datacenter_mw_pipeline, 0) as datacenter_mw_pipeline,
+    coalesce(c.datacenter_mw_operating, 0) + coalesce(c.datacenter_mw_pipeline, 0) as datacenter_mw_total,
+    coalesce(g.gpu_count, 0) as gpu_count,
+    coalesce(rs.ai_works, 0) as ai_works
+from {{ ref('dim_organizations') }} as d
+left join models as m using (organization_id)
+left join capacity as c using (organization_id)
+left join gpus as g using (organization_id)
+left join research as rs using (organization_id)

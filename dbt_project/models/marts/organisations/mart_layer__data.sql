@@ -1,0 +1,2 @@
+-- The data layer: its organisations, their evidence and measures.
+{{ layer_mart('data', ['team_size']) }}

@@ -1,0 +1,93 @@
+-- The value chain per LatAm country and layer: how many organisations, which
+-- are largest, how concentrated the layer is over its size measure (the
+-- layer_size_measures seed), and whether it hangs on a single provider.
+-- Funding measures arrive with the funding data.
+with members as (
+    select distinct
+        b.organization_id,
+        b.layer_code,
+        d.hq_country_iso2 as country_iso2,
+        d.organization_name,
+        d.status,
+        d.founded_year
+    from {{ ref('bridge_organization_layers') }} as b
+    inner join {{ ref('dim_organizations') }} as d using (organization_id)
+    where d.is_latam
+),
+
+sized as (
+    select
+        members.*,
+        s.measure as size_measure,
+        case s.measure
+            when 'datacenter_mw_total' then m.datacenter_mw_total
+            when 'team_size' then m.team_size
+            when 'ai_works' then m.ai_works
+            when 'model_count' then m.model_count
+            when 'gpu_count' then m.gpu_count
+        end as size_value
+    from members
+    inner join {{ ref('layer_size_measures') }} as s using (layer_code)
+    left join {{ ref('int_organization_measures') }} as m using (organization_id)
+),
+
+shares as (
+    select
+        *,
+        size_value / nullif(sum(size_value) over (partition by country_iso2, layer_code), 0) as size_share,
+        row_number() over (partition by country_iso2, layer_code order by size_value desc nulls last,
+                           organization_name) as size_rank
+    from sized
+),
+
+agg as (
+    select
+        country_iso2,
+        layer_code,
+        count(*) as organization_count,
+        count(*) filter (where coalesce(status, 'active') = 'active') as active_organization_count,
+        count(*) filter (where founded_year >= year(current_date) - 1) as new_last_12_months_count,
+        list(organization_name order by size_rank)[1:3] as largest_organizations,
+        any_value(size_measure) as size_measure,
+        sum(size_value) as size_total,
+        round(10000 * sum(size_share * size_share), 1) as size_hhi,
+        sum(size_share) filter (where size_rank <= 3) as size_top3_share
+    from shares
+    group by 1, 2
+),
+
+runs_on as (
+    select
+        m.country_iso2,
+        m.layer_code,
+        count(distinct m.organization_id) as dependent_organization_count,
+        count(distinct d.to_organization_id) as provider_count,
+        list_sort(list_distinct(list(d.to_organization_id))) as providers
+    from members as m
+    inner join {{ ref('fct_organization_dependencies') }} as d
+        on d.from_organization_id = m.organization_id and d.dependency_kind = 'runs_on'
+    group by 1, 2
+)
+
+select
+    c.country_iso2 || ':' || l.layer_code as country_layer_id,
+    c.country_iso2,
+    c.name_en as country_name,
+    l.layer_code,
+    l.layer_name,
+    l.stream,
+    coalesce(a.organization_count, 0) as organization_count,
+    coalesce(a.active_organization_count, 0) as active_organization_count,
+    coalesce(a.new_last_12_months_count, 0) as new_last_12_months_count,
+    coalesce(a.largest_organizations, cast([] as varchar[])) as largest_organizations,
+    a.size_measure,
+    a.size_total,
+    a.size_hhi,
+    a.size_top3_share,
+    coalesce(r.dependent_organization_count, 0) as dependent_organization_count,
+    coalesce(r.providers, cast([] as varchar[])) as providers,
+    coalesce(r.provider_count = 1, false) as depends_on_single_provider
+from {{ ref('dim_country') }} as c
+cross join {{ ref('value_chain_layers') }} as l
+left join agg as a on a.country_iso2 = c.country_iso2 and a.layer_code = l.layer_code
+left join runs_on as r on r.country_iso2 = c.country_iso2 and r.layer_code = l.layer_code

@@ -1,0 +1,327 @@
+"""OpenAlex: AI research output of LatAm countries and of the institutions behind it.
+
+Endpoints (JSON, CC0): ``GET https://api.openalex.org/works`` with ``filter=`` and
+``group_by=``, and ``GET https://api.openalex.org/institutions`` with ``filter=``.
+
+What counts as AI: works whose *primary topic* lies in the subfield
+"Artificial Intelligence" (``primary_topic.subfield.id:1702``, field 17
+"Computer Science"). OpenAlex's legacy concepts (``concepts.id:C154945302``)
+are deprecated and no longer maintained, so they are not used.
+
+Requests, per LatAm country of the seed (all of them: small countries simply
+come back with few or no groups), for the last ten publication years
+including the current, incomplete one (:func:`window`)::
+
+    /works?filter=primary_topic.subfield.id:1702,authorships.institutions.country_code:BR,
+                  publication_year:2017-2026&group_by=publication_year
+           -> works-by-year-BR.json
+    /works?filter=<the same>&group_by=authorships.institutions.lineage
+           -> works-by-institution-BR.json
+
+then, once for all countries, the institutions those groups name, 50 ids a
+request (the long-documented limit of an OR filter; newer docs say 100)::
+
+    /institutions?filter=openalex:I1|I2|...&select=id,display_name,country_code,type,ror
+           -> institutions-1.json, institutions-2.json, ...
+
+A group_by answer is ``{"meta": {"count": .., "groups_count": .., ...}, "results": [],
+"group_by": [{"key": .., "key_display_name": .., "count": ..}, ...]}``: ``key``
+is the raw value for a plain field (``"2021"``) and the OpenAlex URL for an
+entity (``"https://openalex.org/I123"``). Errors are ``{"error": .., "message": ..}``
+(with HTTP 4xx, so they normally stop the fetch; a 200 carrying one fails the parse).
+
+Traps:
+
+* a work counts for a country when *any* author is affiliated there, so a
+  work co-authored by Brazil and Mexico counts for both: country totals do not
+  add up to a LatAm total;
+* grouping the works of a country by institution also returns the foreign
+  institutions that co-authored them (a Brazilian AI paper with an MIT author
+  puts MIT in Brazil's list). The institutions lookup gives each its own
+  ``institution_country_iso2``; keep ``institution_country_iso2 = country_iso2``
+  for a country's own institutions;
+* ``lineage`` counts a work for the institution *and* its parents (a CONICET
+  institute's paper also counts for CONICET), so institution counts do not add
+  up either;
+* a group_by answer holds the top 200 groups by count; ``meta.groups_count``
+  says how many there were;
+* the window includes the current year, which is incomplete (and OpenAlex
+  back-fills recent years for months).
+
+Limits: OpenAlex has required a (free) API key since 13 February 2026; without
+one a client gets a small daily allowance (documented as $0.01-$0.10 of usage,
+i.e. 100-1,000 list requests), with one $1 a day (10,000 list requests), and
+at most 100 requests per second. A live refresh costs two requests per country
+(98) plus the institution lookups (about 40-60): set ``OPENALEX_API_KEY``.
+OpenAlex documents the key as an ``api_key=`` query parameter, but every query
+parameter lands in the snapshot sidecar, so the key is sent as an
+``Authorization: Bearer`` header instead, which OpenAlex also accepts. The
+contact e-mail goes in ``mailto=`` (the former "polite pool"; harmless and
+identifies us). Requests are spaced to 5 per second.
+
+Offline, the sample transport ignores the query string, so every ``/works``
+request gets the same ``works.json``: it holds both year groups and
+institution groups, and each file only keeps the groups of its own kind (in a
+sample snapshot; in a live one a group of the wrong kind is quarantined).
+Offline the fetch asks only for the countries of the sample (BR, CL, MX), which
+therefore all show the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import Field
+
+from ingestors.config import secret
+from ingestors.countries import by_iso2, latam
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+
+NAME = "openalex"
+HOST = "api.openalex.org"
+WORKS_URL = f"https://{HOST}/works"
+INSTITUTIONS_URL = f"https://{HOST}/institutions"
+ENTITY = "https://openalex.org/"
+KEY_ENV = "OPENALEX_API_KEY"
+
+AI_SUBFIELD = "1702"  # OpenAlex subfield "Artificial Intelligence" (field 17, Computer Science)
+AI_FILTER = f"primary_topic.subfield.id:{AI_SUBFIELD}"
+YEARS = 10
+BY_YEAR = "publication_year"
+BY_INSTITUTION = "authorships.institutions.lineage"
+LOOKUP_BATCH = 50  # values in one OR filter
+LOOKUP_FIELDS = "id,display_name,country_code,type,ror"
+SAMPLE_COUNTRIES = ("BR", "CL", "MX")  # the countries of ingestors/samples/openalex/, fetched offline
+
+YEAR_TABLE = "works_by_country_year"
+INSTITUTION_TABLE = "institutions"
+
+_WORKS_FILE = re.compile(r"^works-by-(year|institution)-([A-Z]{2})\.json$")
+_LOOKUP_FILE = re.compile(r"^institutions-([1-9][0-9]*)\.json$")
+_INSTITUTION = re.compile(r"^I[1-9][0-9]*$")
+_YEAR = re.compile(r"^[12][0-9]{3}$")
+_WINDOW = re.compile(r"publication_year:([0-9]{4})-([0-9]{4})")
+
+
+# --- raw table models (the contract with the dbt staging models) -----------------------------
+
+
+class WorksByCountryYear(Row):
+    country_iso2: str = Field(pattern=r"^[A-Z]{2}$")
+    year: int = Field(ge=1900, le=2100)
+    ai_works: int = Field(ge=0)
+
+
+class Institution(Row):
+    institution_id: str = Field(pattern=r"^I[1-9][0-9]*$")
+    display_name: str = Field(min_length=1)
+    country_iso2: str = Field(pattern=r"^[A-Z]{2}$")  # the country queried
+    ai_works: int = Field(ge=0)  # AI works of that country's window naming the institution or a child
+    # Appended to the agreed contract:
+    institution_country_iso2: str | None  # the institution's own country (from /institutions)
+    institution_type: str | None  # education, company, facility, government, nonprofit, healthcare, ...
+    ror: str | None  # https://ror.org/... when OpenAlex knows it
+    first_year: int | None  # the publication-year window of ai_works
+    last_year: int | None
+
+
+# --- fetch ------------------------------------------------------------------------------------
+
+
+def window(today: date) -> tuple[int, int]:
+    """The ten publication years ending with the current (incomplete) one."""
+    return today.year - YEARS + 1, today.year
+
+
+def works_filter(iso2: str, first: int, last: int) -> str:
+    return f"{AI_FILTER},authorships.institutions.country_code:{iso2},publication_year:{first}-{last}"
+
+
+def works_file(kind: str, iso2: str) -> str:
+    return f"works-by-{kind}-{iso2}.json"
+
+
+def lookup_file(n: int) -> str:
+    return f"institutions-{n}.json"
+
+
+def _short_id(key: Any) -> str | None:
+    """``https://openalex.org/I123`` (or ``I123``) -> ``I123``; anything else -> None."""
+    if not isinstance(key, str):
+        return None
+    short = key.rsplit("/", 1)[-1] if key.startswith(ENTITY) else key
+    return short if _INSTITUTION.match(short) else None
+
+
+def _institution_ids(body: bytes) -> set[str]:
+    try:
+        groups = json.loads(body).get("group_by") or []
+        return {i for g in groups if isinstance(g, dict) and (i := _short_id(g.get("key")))}
+    except (ValueError, AttributeError, TypeError):
+        return set()  # parse() reports the bad payload with its snapshot
+
+
+def _batches(ids: Iterable[str], size: int = LOOKUP_BATCH) -> Iterator[list[str]]:
+    ordered = sorted(ids, key=lambda i: int(i[1:]))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
+
+
+def fetch(ctx) -> None:
+    first, last = window(datetime.now(UTC).date())
+    key = secret(KEY_ENV)
+    headers = {"Authorization": f"Bearer {key}"} if key else None  # never in params: the sidecar records them
+    mailto = {"mailto": ctx.settings.contact}
+    countries = SAMPLE_COUNTRIES if ctx.offline else tuple(sorted(c.iso2 for c in latam()))
+    ids: set[str] = set()
+    for iso2 in countries:
+        filt = works_filter(iso2, first, last)
+        ctx.get(works_file("year", iso2), WORKS_URL,
+                params={"filter": filt, "group_by": BY_YEAR, **mailto}, headers=headers)
+        body = ctx.get(works_file("institution", iso2), WORKS_URL,
+                       params={"filter": filt, "group_by": BY_INSTITUTION, **mailto}, headers=headers)
+        ids |= _institution_ids(body)
+    for n, batch in enumerate(_batches(ids), 1):
+        ctx.get(lookup_file(n), INSTITUTIONS_URL,
+                params={"filter": "openalex:" + "|".join(batch), "select": LOOKUP_FIELDS,
+                        "per_page": LOOKUP_BATCH, **mailto},
+                headers=headers)
+
+
+# --- parse ------------------------------------------------------------------------------------
+
+
+def _body(snapshot, name: str, field: str) -> dict:
+    body = snapshot.read_json(name)
+    if not isinstance(body, dict):
+        raise snapshot.error("expected a JSON object", file=name)
+    if body.get("error") or (body.get("message") and field not in body):
+        reason = "; ".join(str(body[k]) for k in ("error", "message") if body.get(k))
+        raise snapshot.error(f"the API answered with an error: {reason}"[:300], file=name)
+    if not isinstance(body.get(field), list):
+        raise snapshot.error(f'no "{field}" list in the answer', file=name)
+    return body
+
+
+def _query_url(snapshot, name: str) -> str:
+    """The API request a file answers, without the contact address."""
+    f = snapshot.file(name)
+    query = {k: v for k, v in f.query.items() if k != "mailto"}
+    return f"{f.url}?{urlencode(query)}" if query else f.url
+
+
+def _window_of(snapshot, name: str) -> tuple[int | None, int | None]:
+    m = _WINDOW.search(str(snapshot.file(name).query.get("filter", "")))
+    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+
+
+def _lookups(snapshot, names: list[str]) -> dict[str, Mapping[str, Any]]:
+    found: dict[str, Mapping[str, Any]] = {}
+    for name in names:
+        for item in _body(snapshot, name, "results")["results"]:
+            if isinstance(item, dict) and (iid := _short_id(item.get("id"))):
+                found[iid] = item
+    return found
+
+
+def _year(key: Any) -> int | None:
+    """``"2021"`` (or a URL ending in ``/2021``) -> 2021."""
+    last = key.rsplit("/", 1)[-1] if isinstance(key, str) else None
+    return int(last) if last and _YEAR.match(last) else None
+
+
+def _groups(snapshot, name: str, kind: str, iso2: str, lookups: Mapping[str, Mapping[str, Any]]
+            ) -> Iterator[Record | Reject]:
+    body = _body(snapshot, name, "group_by")
+    table = YEAR_TABLE if kind == "year" else INSTITUTION_TABLE
+    url = _query_url(snapshot, name)
+    first, last = _window_of(snapshot, name)
+    for i, group in enumerate(body["group_by"]):
+        record_id = f"{name}#{i}"
+        if not isinstance(group, dict):
+            yield Reject(table, record_id, "group is not a JSON object", group)
+            continue
+        key, count = group.get("key"), group.get("count")
+        year, institution = _year(key), _short_id(key)
+        if kind == "year":
+            mine, other_kind = year, isinstance(key, str) and key.startswith(ENTITY)
+        else:
+            mine, other_kind = institution, year is not None
+        if mine is None:
+            if other_kind and snapshot.sample:
+                continue  # offline: one sample answers both kinds of request
+            wanted = "a year" if kind == "year" else "an institution id"
+            yield Reject(table, record_id, f"key {key!r} is not {wanted}", group)
+            continue
+        if kind == "year":
+            yield Record(YEAR_TABLE, {"country_iso2": iso2, "year": year, "ai_works": count},
+                         record_id=f"{iso2}/{year}", record_url=url)
+            continue
+        info = lookups.get(institution, {})
+        country = info.get("country_code")
+        yield Record(
+            INSTITUTION_TABLE,
+            {
+                "institution_id": institution,
+                "display_name": group.get("key_display_name") or info.get("display_name"),
+                "country_iso2": iso2,
+                "ai_works": count,
+                "institution_country_iso2": country.upper() if isinstance(country, str) and country else None,
+                "institution_type": info.get("type") or None,
+                "ror": info.get("ror") or None,
+                "first_year": first,
+                "last_year": last,
+            },
+            record_id=f"{iso2}/{institution}",
+            record_url=f"{ENTITY}{institution}",
+        )
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    works: list[tuple[str, str, str]] = []
+    lookup_names: list[str] = []
+    for name in snapshot.names():
+        if m := _WORKS_FILE.match(name):
+            if m.group(2) not in by_iso2():
+                raise snapshot.error(f"{m.group(2)} is not a LatAm country of the seed", file=name)
+            works.append((name, m.group(1), m.group(2)))
+        elif _LOOKUP_FILE.match(name):
+            lookup_names.append(name)
+        else:
+            raise snapshot.error("unexpected file", file=name)
+    lookups = _lookups(snapshot, lookup_names)
+    for name, kind, iso2 in works:
+        yield from _groups(snapshot, name, kind, iso2, lookups)
+
+
+SOURCE = Source(
+    name=NAME,
+    family="organisations",
+    title="OpenAlex AI research output",
+    description="Works in OpenAlex's Artificial Intelligence subfield with an author in each LatAm "
+                "country, per publication year (last ten years) and per institution.",
+    homepage="https://openalex.org",
+    licence="OpenAlex, CC0",
+    cadence="monthly",
+    tables=(
+        Table(YEAR_TABLE, WorksByCountryYear, ("country_iso2", "year"),
+              "AI works (primary topic in subfield 1702) with at least one author affiliated in the "
+              "country, per publication year; a co-authored work counts for every country."),
+        Table(INSTITUTION_TABLE, Institution, ("institution_id", "country_iso2"),
+              "The top 200 institutions (with their child institutions) on a country's AI works of the "
+              "window, foreign co-authors included: institution_country_iso2 tells them apart."),
+    ),
+    fetch=fetch,
+    parse=parse,
+    plan=FetchPlan(
+        rate_limits={HOST: 5.0},  # OpenAlex allows far more; stay gentle
+        key_env=KEY_ENV,
+        # The query string is ignored offline: one works.json answers every /works request (see parse).
+        sample_routes={f"{HOST}/works": "works.json", f"{HOST}/institutions": "institutions.json"},
+    ),
+)

@@ -1,0 +1,288 @@
+"""OpenAlex: parser on the hand-written samples, bad payloads, grouped fetch, institution lookups, offline run."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import duckdb
+import httpx
+import pytest
+
+from ingestors.countries import latam
+from ingestors.errors import PayloadError
+from ingestors.offline import SAMPLES_DIR
+from ingestors.pipeline import fetch_snapshot, parse_snapshot, run_source
+from ingestors.registry import FetchPlan
+from ingestors.snapshots import SnapshotStore
+from ingestors.sources import openalex
+from ingestors.sources.openalex import SOURCE, _batches, window, works_filter
+from tests.ingestors.helpers import parse_files, snapshot_from_files
+
+SAMPLES = SAMPLES_DIR / "openalex"
+WORKS, LOOKUP = SAMPLES / "works.json", SAMPLES / "institutions.json"
+# What an offline fetch writes: the sample countries, each answered with the same works.json.
+SAMPLE_FILES = {
+    **{f"works-by-{kind}-{c}.json": WORKS for c in openalex.SAMPLE_COUNTRIES for kind in ("year", "institution")},
+    "institutions-1.json": LOOKUP,
+}
+
+
+def _groups(groups: list[dict]) -> bytes:
+    return json.dumps({"meta": {"count": 1, "groups_count": len(groups)}, "results": [], "group_by": groups}).encode()
+
+
+def _group(key, count=3, name: str | None = None) -> dict:
+    return {"key": key, "key_display_name": name or str(key), "count": count}
+
+
+# --- parse ----------------------------------------------------------------------------------
+
+
+def test_parse_samples(tmp_path: Path) -> None:
+    result = parse_files(tmp_path, SOURCE, SAMPLE_FILES)
+    years = {(r["country_iso2"], r["year"]): r["ai_works"] for r in result.rows["works_by_country_year"]}
+    assert len(years) == 30  # 10 years x BR, CL, MX (offline every country gets the same answer)
+    assert years[("BR", 2025)] == 1894 and years[("BR", 2016)] == 398 and years[("MX", 2020)] == 874
+    assert sorted({y for _, y in years}) == list(range(2016, 2026))
+
+    institutions = {(r["country_iso2"], r["institution_id"]): r for r in result.rows["institutions"]}
+    assert len(institutions) == 21  # 7 institutions x 3 countries
+    usp = {k: v for k, v in institutions[("BR", "I4000000001")].items() if not k.startswith("_")}
+    assert usp == {
+        "institution_id": "I4000000001",
+        "display_name": "Universidade Exemplo de São Paulo",
+        "country_iso2": "BR",
+        "ai_works": 1526,
+        "institution_country_iso2": "BR",
+        "institution_type": "education",
+        "ror": "https://ror.org/00exmpl01",
+        "first_year": None,  # the window is read from the recorded query, absent here
+        "last_year": None,
+    }
+    foreign = institutions[("BR", "I4000000006")]
+    assert (foreign["institution_country_iso2"], foreign["ai_works"]) == ("US", 77)  # a co-author abroad
+    assert institutions[("CL", "I4000000007")]["institution_type"] == "company"
+    assert institutions[("MX", "I4000000002")]["ror"] is None
+    assert institutions[("MX", "I4000000003")]["_record_url"] == "https://openalex.org/I4000000003"
+    assert institutions[("MX", "I4000000003")]["_record_id"] == "MX/I4000000003"
+
+    # the author id slipped into the institution groups, once per country
+    assert sorted((q["table_name"], q["record_id"]) for q in result.quarantine) == [
+        ("institutions", f"works-by-institution-{c}.json#16") for c in ("BR", "CL", "MX")]
+    assert result.quarantine[0]["reason"] == "key 'https://openalex.org/A5000000001' is not an institution id"
+
+
+def test_parse_reads_the_window_and_url_from_the_sidecar(tmp_path: Path) -> None:
+    writer = SnapshotStore(tmp_path).writer("openalex", licence="test", sample=True)
+    filt = works_filter("UY", 2017, 2026)
+    for kind, by, body in (("year", "publication_year", _groups([_group("2019", 41)])),
+                           ("institution", openalex.BY_INSTITUTION,
+                            _groups([_group("https://openalex.org/I77", 12, "Universidad Ejemplo")]))):
+        writer.add(f"works-by-{kind}-UY.json", url=openalex.WORKS_URL, status=200, headers={}, content=body,
+                   query={"filter": filt, "group_by": by, "mailto": "tests@example.org"})
+    result = parse_snapshot(SOURCE, writer.commit())
+    (year,) = result.rows["works_by_country_year"]
+    assert (year["country_iso2"], year["year"], year["ai_works"]) == ("UY", 2019, 41)
+    assert year["_record_url"] == (
+        "https://api.openalex.org/works?filter=primary_topic.subfield.id%3A1702%2C"
+        "authorships.institutions.country_code%3AUY%2Cpublication_year%3A2017-2026&group_by=publication_year")
+    (inst,) = result.rows["institutions"]
+    assert (inst["first_year"], inst["last_year"], inst["display_name"]) == (2017, 2026, "Universidad Ejemplo")
+    assert inst["institution_country_iso2"] is None and inst["institution_type"] is None  # no lookup for it
+
+
+def test_wrong_kind_groups_are_quarantined_in_a_live_snapshot(tmp_path: Path) -> None:
+    writer = SnapshotStore(tmp_path).writer("openalex", licence="test", sample=False)
+    for name, groups in (("works-by-year-BR.json", [_group("2020"), _group("https://openalex.org/I9")]),
+                         ("works-by-institution-BR.json", [_group("https://openalex.org/I9"), _group("2020")])):
+        writer.add(name, url=openalex.WORKS_URL, query=None, status=200, headers={}, content=_groups(groups))
+    items = list(SOURCE.parse(writer.commit()))
+    assert [(type(i).__name__, i.table) for i in items] == [
+        ("Record", "institutions"), ("Reject", "institutions"),
+        ("Record", "works_by_country_year"), ("Reject", "works_by_country_year")]
+    assert items[1].reason == "key '2020' is not an institution id"
+    assert items[3].reason == "key 'https://openalex.org/I9' is not a year"
+
+
+@pytest.mark.parametrize(("group", "record_id", "reason"), [
+    (_group("2020", count="many"), "BR/2020", "ai_works: Input should be a valid integer"),
+    (_group("2020", count=-1), "BR/2020", "ai_works: Input should be greater than or equal to 0"),
+    (_group("1850", count=1), "BR/1850", "year: Input should be greater than or equal to 1900"),
+    ("2020", "works-by-year-BR.json#1", "group is not a JSON object"),
+])
+def test_bad_groups_are_quarantined(tmp_path: Path, group, record_id: str, reason: str) -> None:
+    result = parse_files(tmp_path, SOURCE, {"works-by-year-BR.json": _groups([_group("2021"), group]),
+                                            "works-by-institution-BR.json": _groups([_group("https://openalex.org/I1")])})
+    assert [r["year"] for r in result.rows["works_by_country_year"]] == [2021]
+    (q,) = result.quarantine
+    assert q["record_id"] == record_id
+    assert q["reason"].startswith(reason)
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("works-by-year-BR.json", b"<html><body>Bad Gateway</body></html>", "not JSON"),
+    ("works-by-year-BR.json", json.dumps({"error": "Invalid query parameters error.",
+                                          "message": "publication_year is not a valid field"}).encode(),
+     "the API answered with an error: Invalid query parameters error.; publication_year is not a valid field"),
+    ("works-by-institution-MX.json", json.dumps({"meta": {"count": 3}, "results": []}).encode(),
+     'no "group_by" list in the answer'),
+    ("works-by-institution-MX.json", b"[]", "expected a JSON object"),
+    ("institutions-1.json", json.dumps({"error": "Rate limit exceeded"}).encode(),
+     "the API answered with an error: Rate limit exceeded"),
+])
+def test_wholly_bad_payload_fails_the_source(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    snapshot = snapshot_from_files(tmp_path, "openalex", {**SAMPLE_FILES, name: content})
+    with pytest.raises(PayloadError) as info:
+        list(SOURCE.parse(snapshot))
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"openalex: bad payload in snapshot {snapshot.snapshot_id}/{name}: ")
+    assert expected in message
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("works-by-year-US.json", "US is not a LatAm country of the seed"),
+    ("works-by-topic-BR.json", "unexpected file"),
+])
+def test_unexpected_files_fail_the_source(tmp_path: Path, name: str, expected: str) -> None:
+    snapshot = snapshot_from_files(tmp_path, "openalex", {**SAMPLE_FILES, name: WORKS})
+    with pytest.raises(PayloadError, match=expected):
+        list(SOURCE.parse(snapshot))
+
+
+def test_no_ai_works_anywhere_fails_the_source(tmp_path: Path) -> None:
+    with pytest.raises(PayloadError, match="table works_by_country_year got 0 rows"):
+        parse_files(tmp_path, SOURCE, {"works-by-year-BR.json": _groups([]),
+                                       "works-by-institution-BR.json": _groups([])})
+
+
+# --- fetch ----------------------------------------------------------------------------------
+
+
+def test_window() -> None:
+    assert window(date(2026, 11, 23)) == (2017, 2026)
+    assert window(date(2030, 1, 1)) == (2021, 2030)
+
+
+def test_batches_are_numeric_and_bounded() -> None:
+    ids = [f"I{n}" for n in (10, 9, 100, *range(1000, 1120))]
+    batches = list(_batches(ids))
+    assert [len(b) for b in batches] == [50, 50, 23]
+    assert batches[0][:3] == ["I9", "I10", "I100"]
+
+
+class FakeOpenAlex:
+    """Answers /works group_by and /institutions lookups like OpenAlex would."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+
+    @staticmethod
+    def _country_ids(iso2: str) -> list[int]:
+        n = sorted(c.iso2 for c in latam()).index(iso2)
+        return [1_000 + 2 * n, 1_001 + 2 * n, 7]  # two of its own, and one shared by every country
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        q = {k: v[0] for k, v in parse_qs(request.url.query.decode()).items()}
+        if request.url.path == "/institutions":
+            ids = q["filter"].removeprefix("openalex:").split("|")
+            results = [{"id": f"https://openalex.org/{i}", "display_name": f"Inst {i}",
+                        "country_code": "BR" if i == "I7" else "AR", "type": "education", "ror": None}
+                       for i in ids]
+            return httpx.Response(200, json={"meta": {"count": len(results)}, "results": results, "group_by": []})
+        iso2 = q["filter"].split("country_code:")[1].split(",")[0]
+        if q["group_by"] == "publication_year":
+            groups = [_group(str(y), 10 + y % 7) for y in range(2017, 2027)]
+        else:
+            groups = [_group(f"https://openalex.org/I{i}", 5, f"Inst I{i}") for i in self._country_ids(iso2)]
+        return httpx.Response(200, json={"meta": {"count": 50}, "results": [], "group_by": groups})
+
+    def params(self, path: str) -> list[dict[str, str]]:
+        return [{k: v[0] for k, v in parse_qs(r.url.query.decode()).items()}
+                for r in self.requests if r.url.path == path]
+
+
+def _unlimited():
+    """The source without its 5 requests/second limit, so the test does not sleep."""
+    return dataclasses.replace(SOURCE, plan=FetchPlan())
+
+
+def test_fetch_groups_per_country_then_looks_institutions_up(settings, monkeypatch) -> None:
+    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    fake = FakeOpenAlex()
+    snapshot, requests = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
+
+    countries = sorted(c.iso2 for c in latam())
+    first, last = window(datetime.now(UTC).date())
+    works = fake.params("/works")
+    assert len(works) == 2 * len(countries)
+    for iso2, (by_year, by_inst) in zip(countries, zip(works[::2], works[1::2], strict=True), strict=True):
+        expected = (f"primary_topic.subfield.id:1702,authorships.institutions.country_code:{iso2},"
+                    f"publication_year:{first}-{last}")
+        assert by_year == {"filter": expected, "group_by": "publication_year", "mailto": "tests@example.org"}
+        assert by_inst == {"filter": expected, "group_by": "authorships.institutions.lineage",
+                           "mailto": "tests@example.org"}
+
+    lookups = fake.params("/institutions")
+    unique = 2 * len(countries) + 1  # 99: two batches of at most 50
+    assert [len(p["filter"].split("|")) for p in lookups] == [50, unique - 50]
+    assert sorted(i for p in lookups for i in p["filter"].removeprefix("openalex:").split("|")) == sorted(
+        {f"I{i}" for c in countries for i in FakeOpenAlex._country_ids(c)})
+    assert all(p["select"] == "id,display_name,country_code,type,ror" and p["mailto"] == "tests@example.org"
+               for p in lookups)
+
+    assert requests == len(fake.requests) == 2 * len(countries) + 2
+    assert all(r.headers["user-agent"] == settings.user_agent for r in fake.requests)
+    assert all("authorization" not in r.headers and "api_key" not in str(r.url) for r in fake.requests)
+    assert snapshot.file("works-by-year-BR.json").query["group_by"] == "publication_year"
+    assert snapshot.names("institutions-") == ["institutions-1.json", "institutions-2.json"]
+
+    result = parse_snapshot(SOURCE, snapshot)
+    assert len(result.rows["works_by_country_year"]) == 10 * len(countries)
+    assert len(result.rows["institutions"]) == 3 * len(countries) and result.quarantine == []
+    shared = next(r for r in result.rows["institutions"] if r["institution_id"] == "I7" and r["country_iso2"] == "MX")
+    assert (shared["institution_country_iso2"], shared["first_year"], shared["last_year"]) == ("BR", first, last)
+
+
+def test_fetch_sends_the_api_key_as_a_header_never_in_the_query(settings, monkeypatch) -> None:
+    monkeypatch.setenv("OPENALEX_API_KEY", "s3cret-key")
+    fake = FakeOpenAlex()
+    snapshot, _ = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
+    assert fake.requests and all(r.headers["authorization"] == "Bearer s3cret-key" for r in fake.requests)
+    assert all("s3cret" not in str(r.url) for r in fake.requests)
+    assert "s3cret" not in (snapshot.path / "_snapshot.json").read_text()
+
+
+def test_plan() -> None:
+    assert SOURCE.plan.rate_limits == {"api.openalex.org": 5.0}
+    assert SOURCE.plan.limits({"OPENALEX_API_KEY": "k"}) == {"api.openalex.org": 5.0}
+    assert set(SOURCE.plan.sample_routes.values()) == {p.name for p in SAMPLES.glob("*.json")}
+    assert (SOURCE.family, SOURCE.cadence, SOURCE.licence) == ("organisations", "monthly", "OpenAlex, CC0")
+    assert SOURCE.requires_env == ()  # the key is recommended, not required
+
+
+# --- offline run ----------------------------------------------------------------------------
+
+
+def test_offline_run_loads_duckdb(settings) -> None:
+    result = run_source(SOURCE, settings, offline=True)
+    assert result.status == "loaded"
+    assert result.requests == 2 * 3 + 1  # BR, CL, MX, then one lookup batch
+    assert result.rows == {"works_by_country_year": 30, "institutions": 21} and result.quarantined == 3
+    first, last = window(datetime.now(UTC).date())
+    with duckdb.connect(str(settings.working_db), read_only=True) as con:
+        assert con.execute("select ai_works from raw_openalex.works_by_country_year "
+                           "where country_iso2 = 'CL' and year = 2024").fetchone() == (1712,)
+        row = con.execute("select display_name, ai_works, institution_country_iso2, first_year, last_year, "
+                          "_record_url from raw_openalex.institutions "
+                          "where institution_id = 'I4000000005' and country_iso2 = 'CL'").fetchone()
+        assert row == ("Universidad Ejemplo de Chile", 534, "CL", first, last, "https://openalex.org/I4000000005")
+        domestic = con.execute("select country_iso2, count(*) from raw_openalex.institutions "
+                               "where institution_country_iso2 = country_iso2 group by 1 order by 1").fetchall()
+        assert domestic == [("BR", 3), ("CL", 1), ("MX", 2)]
+
