@@ -3,7 +3,8 @@
 One file per organisation under ``ingestors/organizations/<id>.yaml``. Each
 file records the organisation's type, headquarters, website and identifiers,
 its layers in the value chain with the evidence for each, its dependencies on
-other organisations, data-center capacity announcements and GPU deployments.
+other organisations, data-center capacity announcements, GPU deployments and
+funding rounds.
 Every fact carries a source (a URL or a publication, and a date where known)
 and, where it applies, a confidence (reported, estimated, claimed).
 
@@ -124,6 +125,20 @@ class GpuDeployment(_Strict):
     source: Evidence
 
 
+class FundingRound(_Strict):
+    """A round as a publication states it; the funding pipeline converts and reconciles it."""
+
+    date: dt.date
+    round_type: str  # as stated (seed, series A, debt, green debentures, ...); mapped to a canonical list later
+    amount: float | None = Field(default=None, gt=0)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    investors: list[str] = []
+    lead_investors: list[str] = []
+    confidence: Confidence = "reported"
+    note: str | None = None
+    source: Evidence
+
+
 class Organization(_Strict):
     id: str
     name: str
@@ -140,6 +155,7 @@ class Organization(_Strict):
     dependencies: list[Dependency] = []
     capacity: list[CapacityAnnouncement] = []
     gpu_deployments: list[GpuDeployment] = []
+    funding_rounds: list[FundingRound] = []
     same_as: list[str] = []
     not_same_as: list[str] = []
     sources: list[Evidence] = Field(min_length=1)

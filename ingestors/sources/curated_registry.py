@@ -89,6 +89,22 @@ class GpuDeployment(Row):
     source_date: date | None
 
 
+class FundingRound(Row):
+    organization_id: str
+    round_index: int
+    round_date: date
+    round_type: str
+    amount: float | None
+    currency: str | None
+    investors: list[str]
+    lead_investors: list[str]
+    confidence: str
+    note: str | None
+    source_url: str | None
+    source_publication: str | None
+    source_date: date | None
+
+
 def fetch(ctx) -> None:
     for path in sorted(curated.REGISTRY_DIR.glob("*.yaml")):
         ctx.add_file(path.name, path.read_bytes(), path.resolve().as_uri())
@@ -151,6 +167,13 @@ def parse(snapshot) -> Iterator[Record | Reject]:
                 "gpu_model": gpu.gpu_model, "gpu_count": gpu.gpu_count, "status": gpu.status, "as_of": gpu.as_of,
                 "confidence": gpu.confidence, **_evidence("source", gpu.source),
             }, record_id=f"{rel}#gpu_deployments/{i}", record_url=gpu.source.url)
+        for i, rnd in enumerate(org.funding_rounds):
+            yield Record("funding_rounds", {
+                "organization_id": org.id, "round_index": i, "round_date": rnd.date, "round_type": rnd.round_type,
+                "amount": rnd.amount, "currency": rnd.currency, "investors": rnd.investors,
+                "lead_investors": rnd.lead_investors, "confidence": rnd.confidence, "note": rnd.note,
+                **_evidence("source", rnd.source),
+            }, record_id=f"{rel}#funding_rounds/{i}", record_url=rnd.source.url)
 
 
 SOURCE = Source(
@@ -172,6 +195,8 @@ SOURCE = Source(
               "Data-center capacity announcements (MW, status, date).", min_rows=0),
         Table("gpu_deployments", GpuDeployment, ("organization_id", "deployment_index"),
               "GPU deployments (model, count, site, status).", min_rows=0),
+        Table("funding_rounds", FundingRound, ("organization_id", "round_index"),
+              "Funding rounds as publications state them (amount in original currency).", min_rows=0),
     ),
     fetch=fetch,
     parse=parse,

@@ -26,9 +26,9 @@ CAPACITY = sorted([
 ])
 ORGANISATIONS = sorted([
     *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
-                                             "capacity_announcements", "gpu_deployments")),
+                                             "capacity_announcements", "gpu_deployments", "funding_rounds")),
     *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
-                                              "capacity_announcements", "gpu_deployments")),
+                                              "capacity_announcements", "gpu_deployments", "funding_rounds")),
     "dim_organizations", "bridge_organization_layers", "fct_organization_dependencies", "fct_datacenter_capacity",
     "raw/yc/companies", "raw/epoch_notable_models/models", "raw/huggingface/models",
     "stg_yc__companies", "stg_epoch_notable_models__models", "stg_huggingface__models",
