@@ -24,6 +24,11 @@ from functools import cached_property
 THRESHOLD = 1.0
 
 
+def slug(text: str) -> str:
+    """'Artificial Intelligence' -> 'artificial-intelligence'; 'Real Estate and Construction' alike."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
@@ -43,10 +48,11 @@ class Rule:
         if self.field == "keyword":
             return bool(self.regex.search(item.text))
         values = {"tag": item.tags, "industry": item.industries, "wikidata_class": item.classes}[self.field]
-        pattern = self.pattern.lower()
         if self.field == "wikidata_class":
-            return any(pattern in v.lower() for v in values)
-        return any(v.lower() == pattern for v in values)
+            return any(self.pattern.lower() in v.lower() for v in values)
+        # YC writes "Artificial Intelligence", "Developer Tools"; rules say artificial-intelligence.
+        pattern = slug(self.pattern)
+        return any(slug(v) == pattern for v in values)
 
 
 def rules_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Rule]:

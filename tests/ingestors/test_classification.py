@@ -21,22 +21,22 @@ def wd(key, classes, text=""):
 
 # (features, expected set of (layer, sub_layer) memberships; empty = not in the chain or unclassified)
 LABELLED = [
-    (yc("fintech-no-ai", ["payments", "fintech"], ["Fintech"], "Corporate cards and spend management for Mexican companies."), set()),
-    (yc("fintech-ai", ["fintech", "artificial-intelligence"], ["Fintech"], "AI underwriting for small businesses in Brazil."), {("applications", None)}),
-    (yc("health-ai", ["healthcare", "machine-learning"], ["Healthcare"], "Machine learning triage for hospitals in Colombia."), {("applications", None)}),
-    (yc("health-no-ai", ["telemedicine"], ["Healthcare"], "Telemedicine app for Peru."), set()),
-    (yc("edtech-ai", ["education", "generative-ai"], ["Education"], "Generative AI tutor in Spanish."), {("applications", None)}),
-    (yc("ecommerce", ["e-commerce", "marketplace"], ["Consumer"], "Online grocery delivery in Bogotá."), set()),
-    (yc("mlops", ["mlops", "developer-tools", "machine-learning"], ["B2B"], "Model deployment and monitoring for ML teams."), {("mlops_tooling", None)}),
-    (yc("llm-api", ["developer-tools", "api", "llm"], ["B2B"], "An API to fine-tune LLMs on your data."), {("mlops_tooling", None)}),
-    (yc("labeling", ["data-labeling", "artificial-intelligence"], ["B2B"], "Data labeling workforce in Latin America for AI training data."), {("data", None)}),
-    (yc("foundation", ["artificial-intelligence", "llm"], ["B2B"], "We pre-train foundation models for Portuguese."), {("foundation_models", None)}),
-    (yc("gpu-cloud", ["cloud-computing", "artificial-intelligence"], ["B2B"], "GPU cloud for AI startups in São Paulo."), {("hardware_infrastructure", "gpu_compute")}),
-    (yc("agents", ["workflow-automation", "ai-assistant"], ["B2B"], "AI agents for back-office workflows."), {("integration", None), ("applications", None)}),
-    (yc("consultancy", ["consulting", "artificial-intelligence"], ["B2B"], "AI consultancy that integrates AI into enterprises."), {("integration", None)}),
-    (yc("saas-no-ai", ["saas", "developer-tools"], ["B2B"], "Invoicing software for freelancers."), set()),
-    (yc("robot-ai", ["robotics", "computer-vision"], ["Industrials"], "Computer vision for mining trucks."), {("applications", None)}),
-    (yc("proptech", ["real-estate"], ["Real Estate and Construction"], "Buy and sell homes online."), set()),
+    (yc("fintech-no-ai", ["Payments", "Fintech"], ["Fintech"], "Corporate cards and spend management for Mexican companies."), set()),
+    (yc("fintech-ai", ["Fintech", "Artificial Intelligence"], ["Fintech"], "AI underwriting for small businesses in Brazil."), {("applications", None)}),
+    (yc("health-ai", ["Healthcare", "Machine Learning"], ["Healthcare"], "Machine learning triage for hospitals in Colombia."), {("applications", None)}),
+    (yc("health-no-ai", ["Telemedicine"], ["Healthcare"], "Telemedicine app for Peru."), set()),
+    (yc("edtech-ai", ["Education", "Generative AI"], ["Education"], "Generative AI tutor in Spanish."), {("applications", None)}),
+    (yc("ecommerce", ["E-commerce", "Marketplace"], ["Consumer"], "Online grocery delivery in Bogotá."), set()),
+    (yc("MLOps", ["MLOps", "Developer Tools", "Machine Learning"], ["B2B"], "Model deployment and monitoring for ML teams."), {("mlops_tooling", None)}),
+    (yc("llm-api", ["Developer Tools", "API", "LLM"], ["B2B"], "An API to fine-tune LLMs on your data."), {("mlops_tooling", None)}),
+    (yc("labeling", ["Data Labeling", "Artificial Intelligence"], ["B2B"], "Data labeling workforce in Latin America for AI training data."), {("data", None)}),
+    (yc("foundation", ["Artificial Intelligence", "LLM"], ["B2B"], "We pre-train foundation models for Portuguese."), {("foundation_models", None)}),
+    (yc("gpu-cloud", ["Cloud Computing", "Artificial Intelligence"], ["B2B"], "GPU cloud for AI startups in São Paulo."), {("hardware_infrastructure", "gpu_compute")}),
+    (yc("agents", ["Workflow Automation", "AI Assistant"], ["B2B"], "AI agents for back-office workflows."), {("integration", None), ("applications", None)}),
+    (yc("consultancy", ["Consulting", "Artificial Intelligence"], ["B2B"], "AI consultancy that integrates AI into enterprises."), {("integration", None)}),
+    (yc("saas-no-ai", ["SaaS", "Developer Tools"], ["B2B"], "Invoicing software for freelancers."), set()),
+    (yc("robot-ai", ["Robotics", "Computer Vision"], ["Industrials"], "Computer vision for mining trucks."), {("applications", None)}),
+    (yc("proptech", ["Real Estate"], ["Real Estate and Construction"], "Buy and sell homes online."), set()),
     (wd("telecom", ["telecommunications company"]), {("hardware_infrastructure", "connectivity")}),
     (wd("datacenter-op", ["data center"]), {("hardware_infrastructure", "data_centers")}),
     (wd("research-inst", ["research institute"]), {("research", None)}),
@@ -44,7 +44,7 @@ LABELLED = [
     (wd("university-ai", ["university"], "Research in artificial intelligence and machine learning."), {("research", None)}),
     (wd("chipmaker", ["semiconductor manufacturer"]), {("hardware_infrastructure", "semiconductors")}),
     (wd("software-co", ["software company"]), set()),
-    (yc("ai-unclassified", ["artificial-intelligence"], [], "AI for everyone."), set()),
+    (yc("ai-unclassified", ["Artificial Intelligence"], [], "AI for everyone."), set()),
 ]
 
 
@@ -60,12 +60,12 @@ def test_accuracy_on_the_labelled_set():
 
 
 def test_a_fintech_without_ai_is_outside_the_chain_and_visible():
-    c = classify(yc("x", ["fintech"], ["Fintech"], "Payments for SMEs."), RULES)
+    c = classify(yc("x", ["Fintech"], ["Fintech"], "Payments for SMEs."), RULES)
     assert (c.in_value_chain, c.status) == (False, "outside_chain")
-    c = classify(yc("y", ["artificial-intelligence"], [], "AI for everyone."), RULES)
+    c = classify(yc("y", ["Artificial Intelligence"], [], "AI for everyone."), RULES)
     assert (c.in_value_chain, c.status) == (False, "unclassified")
 
 
 def test_memberships_keep_their_evidence():
-    c = classify(yc("fintech-ai", ["fintech", "artificial-intelligence"], ["Fintech"], "AI underwriting."), RULES)
+    c = classify(yc("fintech-ai", ["Fintech", "Artificial Intelligence"], ["Fintech"], "AI underwriting."), RULES)
     assert [(m.layer_code, m.evidence) for m in c.memberships] == [("applications", ("industry_fintech",))]
