@@ -28,7 +28,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from ingestors.countries import lookup_name
@@ -197,17 +197,46 @@ def fetch(ctx) -> None:
     ctx.get(FILE, CSV_URL)
 
 
-def parse(snapshot) -> Iterator[Record | Reject]:
+def read_csv(snapshot, file: str) -> csv.DictReader:
+    """An Epoch CSV as a DictReader; a payload that is not UTF-8 CSV fails the source."""
     try:
-        text = snapshot.read_bytes(FILE).decode("utf-8-sig")
+        text = snapshot.read_bytes(file).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise snapshot.error(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE
-        ) from None
+        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file) from None
     if text.lstrip()[:1] == "<":
         head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=FILE)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=file)
+    return csv.DictReader(io.StringIO(text, newline=""))
+
+
+def latam_records(reader: csv.DictReader, *, table: str, country_column: str, name_column: str,
+                  build: Callable[[dict, list[str], list[str]], tuple[dict, str]]) -> Iterator[Record | Reject]:
+    """The row loop both Epoch data sets share: keep rows with a LatAm country, refuse misaligned
+    rows and rows without a name, and turn a :class:`RecordError` from ``build`` into a Reject.
+    ``build(row, country_names, latam_iso2s)`` returns the record's data and its URL."""
+    width = len(reader.fieldnames or [])
+    for index, row in enumerate(reader, start=1):
+        names, iso2s = countries(row.get(country_column) or "")
+        if not iso2s:
+            continue  # nothing in LatAm
+        name = (row.get(name_column) or "").strip()
+        record_id = name or f"row {index}"
+        if misaligned := misaligned_reason(row, width):
+            yield Reject(table, record_id, misaligned, row)
+            continue
+        if not name:
+            yield Reject(table, record_id, f"{name_column} is empty", row)
+            continue
+        try:
+            data, url = build(row, names, iso2s)
+        except RecordError as exc:
+            yield Reject(table, record_id, str(exc), row)
+            continue
+        yield Record(table, data, record_id=name, record_url=url)
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    reader = read_csv(snapshot, FILE)
     header = reader.fieldnames or []
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
     if missing:
@@ -218,25 +247,12 @@ def parse(snapshot) -> Iterator[Record | Reject]:
     )
     csv_url = snapshot.url_of(FILE)
 
-    for index, row in enumerate(reader, start=1):
-        names, iso2s = countries(row.get(COUNTRY) or "")
-        if not iso2s:
-            continue  # not a LatAm cluster
-        name = (row.get(NAME) or "").strip()
-        record_id = name or f"row {index}"
-        if misaligned := misaligned_reason(row, len(header)):
-            yield Reject(TABLE, record_id, misaligned, row)
-            continue
-        if not name:
-            yield Reject(TABLE, record_id, "Name is empty", row)
-            continue
-        try:
-            data = _cluster(row, names, iso2s, source_columns)
-        except RecordError as exc:
-            yield Reject(TABLE, record_id, str(exc), row)
-            continue
+    def build(row: dict, names: list[str], iso2s: list[str]) -> tuple[dict, str]:
+        data = _cluster(row, names, iso2s, source_columns)
         urls = data["source_urls"]
-        yield Record(TABLE, data, record_id=name, record_url=urls[0] if urls else csv_url)
+        return data, urls[0] if urls else csv_url
+
+    yield from latam_records(reader, table=TABLE, country_column=COUNTRY, name_column=NAME, build=build)
 
 
 SOURCE = Source(

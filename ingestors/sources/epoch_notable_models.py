@@ -30,17 +30,14 @@ read is quarantined with the column and the value named.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from datetime import date
 
-from ingestors.errors import RecordError
 from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
 
 # Private helpers of the GPU clusters source, shared on purpose (same publisher, same quirks).
-from ingestors.sources.epoch_gpu_clusters import clean_text, countries, misaligned_reason, parse_date, parse_number
+from ingestors.sources.epoch_gpu_clusters import clean_text, latam_records, parse_date, parse_number, read_csv
 
 CSV_URL = "https://epoch.ai/data/notable_ai_models.csv"
 FILE = "notable_ai_models.csv"
@@ -149,36 +146,16 @@ def fetch(ctx) -> None:
 
 
 def parse(snapshot) -> Iterator[Record | Reject]:
-    try:
-        text = snapshot.read_bytes(FILE).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=FILE) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=FILE)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    columns = _columns(snapshot, header)
+    reader = read_csv(snapshot, FILE)
+    columns = _columns(snapshot, reader.fieldnames or [])
     csv_url = snapshot.url_of(FILE)
 
-    for index, row in enumerate(reader, start=1):
-        names, iso2s = countries(row.get(columns["countries"]) or "")
-        if not iso2s:
-            continue  # no LatAm organisation
-        model = (row.get(columns["model"]) or "").strip()
-        record_id = model or f"row {index}"
-        if misaligned := misaligned_reason(row, len(header)):
-            yield Reject(TABLE, record_id, misaligned, row)
-            continue
-        if not model:
-            yield Reject(TABLE, record_id, "Model is empty", row)
-            continue
-        try:
-            data = _model(row, columns, names, iso2s)
-        except RecordError as exc:
-            yield Reject(TABLE, record_id, str(exc), row)
-            continue
-        yield Record(TABLE, data, record_id=model, record_url=first_url(data["link"]) or csv_url)
+    def build(row: dict, names: list[str], iso2s: list[str]) -> tuple[dict, str]:
+        data = _model(row, columns, names, iso2s)
+        return data, first_url(data["link"]) or csv_url
+
+    yield from latam_records(reader, table=TABLE, country_column=columns["countries"],
+                             name_column=columns["model"], build=build)
 
 
 SOURCE = Source(
