@@ -28,6 +28,7 @@ class Settings:
     peeringdb_api_key: str | None = field(default=None, repr=False)
     http_timeout_s: float = 30.0
     max_response_bytes: int = 200 * 1024 * 1024
+    keep_publications: int = 5  # publications kept for rollback
     # Each provider's US region that LatAm prices and capacity are compared with.
     us_reference_regions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_US_REFERENCE))
 
@@ -69,6 +70,7 @@ class Settings:
             peeringdb_api_key=os.environ.get("PEERINGDB_API_KEY") or None,
             http_timeout_s=float(os.environ.get("CADENA_HTTP_TIMEOUT_S", "30")),
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
+            keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
             us_reference_regions={
                 provider: os.environ.get(f"CADENA_US_REFERENCE_{provider.upper()}", default)
                 for provider, default in DEFAULT_US_REFERENCE.items()

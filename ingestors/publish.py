@@ -1,68 +1,181 @@
-"""Publish the working DuckDB file as the read-only copy analysts open.
+"""Publish the working DuckDB file as the read-only copy analysts open, with exports.
 
-The working database is copied (``COPY FROM DATABASE``) into a temporary file
-beside the published one, written in DuckDB's v1.4 storage format so that
-older readers open it too (the `duckdb` CLI from PyPI, BI drivers that lag
-behind), checked (it opens and has the marts), then swapped into place with
-``os.replace``: atomic on POSIX, so a reader sees either the previous
-publication or the new one. A reader with the file open keeps the old copy
-until it reconnects. Nothing here runs unless the build before it succeeded.
+A publication is a folder ``warehouse/publications/<id>/`` holding
+
+* ``cadena.duckdb``: the working database copied with ``COPY FROM DATABASE``
+  in DuckDB's v1.4 storage format, so that older readers open it too (the
+  `duckdb` CLI from PyPI, BI drivers that lag behind);
+* ``exports/<mart>.parquet`` and ``exports/<mart>.csv`` for every mart
+  (``dim_``, ``fct_``, ``bridge_``, ``mart_`` tables);
+* ``manifest.json``: publication time, the snapshot of every source table,
+  row counts, dbt and DuckDB versions, the git commit.
+
+The folder is built under a temporary name, checked (it opens and has the
+marts), then renamed. The files analysts open are then swapped in atomically
+with ``os.replace``: ``warehouse/cadena.duckdb`` (a hard link to the
+publication's database) and ``warehouse/exports`` (a symbolic link to its
+exports). A reader keeps the copy it opened until it reconnects. The last
+``keep`` publications are kept; :func:`rollback` points the links back to the
+previous one. Nothing here runs unless the build before it succeeded.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
 
 REQUIRED_TABLES = ("mart_infrastructure__country",)
+MART_PREFIXES = ("dim_", "fct_", "bridge_", "mart_")
 # Readable by DuckDB 1.4 and newer.
 STORAGE_VERSION = "v1.4.0"
+DB_NAME = "cadena.duckdb"
+CURRENT = "CURRENT"
 
 
 @dataclass(frozen=True)
 class Publication:
-    path: Path
+    publication_id: str
+    folder: Path
+    path: Path  # the published database analysts open
     published_at: datetime
     size_bytes: int
     tables: int
+    exports: int
 
 
 class PublishError(RuntimeError):
     pass
 
 
-def publish(working_db: Path, published_db: Path) -> Publication:
-    """Swap a checked copy of ``working_db`` into ``published_db`` atomically."""
+def publications_dir(published_db: Path) -> Path:
+    return published_db.parent / "publications"
+
+
+def _version(package: str) -> str | None:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
+def _git_commit(repo: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def _build_folder(working_db: Path, folder: Path) -> tuple[int, dict[str, int], list[dict]]:
+    """Copy the database and write the exports into ``folder``; returns tables, row counts, snapshots."""
+    db = folder / DB_NAME
+    exports = folder / "exports"
+    exports.mkdir(parents=True)
+    with duckdb.connect() as con:
+        con.execute("attach ? as work (read_only)", [str(working_db)])
+        con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(db)])
+        con.execute("copy from database work to pub")
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = sorted(r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' and table_type = 'BASE TABLE'"
+        ).fetchall())
+        missing = [t for t in REQUIRED_TABLES if t not in names]
+        if missing:
+            raise PublishError(f"publish: the build has no {', '.join(missing)}; keeping the last publication")
+        tables = con.execute("select count(*) from information_schema.tables").fetchone()[0]
+        rows = {}
+        for name in (n for n in names if n.startswith(MART_PREFIXES)):
+            rows[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
+            con.execute(f"copy main.\"{name}\" to '{exports / (name + '.parquet')}' (format parquet)")
+            con.execute(f"copy main.\"{name}\" to '{exports / (name + '.csv')}' (format csv, header true)")
+        snapshots = [
+            {"source": s, "table": t, "snapshot_id": snap, "retrieved_at": ret.isoformat(), "sample": sample}
+            for s, t, snap, ret, sample in con.execute("""
+                select source, table_name, snapshot_id, retrieved_at, sample from meta.load_log
+                qualify row_number() over (partition by source, table_name order by loaded_at desc) = 1
+                order by source, table_name""").fetchall()
+        ] if "load_log" in {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'meta'").fetchall()} else []
+    return tables, rows, snapshots
+
+
+def _point_at(published_db: Path, folder: Path) -> None:
+    """Swap the analysts' database and exports links to ``folder`` atomically."""
+    tmp = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
+    os.link(folder / DB_NAME, tmp)
+    os.replace(tmp, published_db)
+    exports_link = published_db.parent / "exports"
+    tmp_link = published_db.parent / f".exports.{uuid.uuid4().hex}.tmp"
+    tmp_link.symlink_to(folder / "exports", target_is_directory=True)
+    if exports_link.is_dir() and not exports_link.is_symlink():
+        shutil.rmtree(exports_link)
+    os.replace(tmp_link, exports_link)
+    current = publications_dir(published_db) / CURRENT
+    tmp_current = current.with_name(f".{CURRENT}.{uuid.uuid4().hex}.tmp")
+    tmp_current.write_text(folder.name)
+    os.replace(tmp_current, current)
+
+
+def list_publications(published_db: Path) -> list[str]:
+    root = publications_dir(published_db)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+
+
+def current_publication(published_db: Path) -> str | None:
+    current = publications_dir(published_db) / CURRENT
+    return current.read_text().strip() if current.is_file() else None
+
+
+def publish(working_db: Path, published_db: Path, *, keep: int = 5) -> Publication:
+    """Build a new publication from ``working_db`` and make it the one analysts open."""
     if not working_db.is_file():
         raise PublishError(f"publish: no working database at {working_db}; run a build first")
-    published_db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with duckdb.connect() as con:
-            con.execute("attach ? as work (read_only)", [str(working_db)])
-            con.execute(f"attach ? as pub (storage_version '{STORAGE_VERSION}')", [str(tmp)])
-            con.execute("copy from database work to pub")
-        with duckdb.connect(str(tmp), read_only=True) as con:
-            names = {r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
-            missing = [t for t in REQUIRED_TABLES if t not in names]
-            if missing:
-                raise PublishError(f"publish: the build has no {', '.join(missing)}; keeping the last publication")
-            tables = con.execute("select count(*) from information_schema.tables").fetchone()[0]
-        os.replace(tmp, published_db)
-    finally:
-        tmp.unlink(missing_ok=True)
     published_at = datetime.now(UTC)
-    info = Publication(published_db, published_at, published_db.stat().st_size, tables)
-    sidecar = published_db.with_suffix(".published.json")
-    sidecar_tmp = sidecar.with_name(f".{sidecar.name}.tmp")
-    sidecar_tmp.write_text(json.dumps({"published_at": published_at.isoformat(), "size_bytes": info.size_bytes,
-                                       "tables": tables}, indent=2))
-    os.replace(sidecar_tmp, sidecar)
-    return info
+    publication_id = f"{published_at:%Y%m%dT%H%M%S%fZ}"
+    root = publications_dir(published_db)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = root / f".{publication_id}.{uuid.uuid4().hex}.tmp"
+    try:
+        tables, rows, snapshots = _build_folder(working_db, tmp)
+        manifest = {
+            "publication_id": publication_id,
+            "published_at": published_at.isoformat(),
+            "database": DB_NAME,
+            "storage_version": STORAGE_VERSION,
+            "tables": rows,
+            "source_snapshots": snapshots,
+            "dbt_version": _version("dbt-core"),
+            "duckdb_version": _version("duckdb"),
+            "git_commit": _git_commit(Path(__file__).resolve().parent.parent),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        folder = root / publication_id
+        os.replace(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    _point_at(published_db, folder)
+    for old in list_publications(published_db)[:-keep]:
+        shutil.rmtree(root / old, ignore_errors=True)
+    return Publication(publication_id, folder, published_db, published_at, published_db.stat().st_size, tables,
+                       len(rows))
+
+
+def rollback(published_db: Path) -> str:
+    """Point the analysts' files at the publication before the current one; returns its id."""
+    ids = list_publications(published_db)
+    current = current_publication(published_db)
+    if current not in ids or ids.index(current) == 0:
+        raise PublishError("publish --rollback: there is no earlier publication to go back to")
+    previous = ids[ids.index(current) - 1]
+    _point_at(published_db, publications_dir(published_db) / previous)
+    return previous

@@ -203,13 +203,23 @@ def status_cmd(as_json: bool) -> None:
 
 
 @main.command("publish")
-def publish_cmd() -> None:
-    """Publish the working database as the read-only copy (after a good build)."""
-    from ingestors.publish import publish
+@click.option("--rollback", is_flag=True, help="Go back to the publication before the current one.")
+def publish_cmd(rollback: bool) -> None:
+    """Publish the working database as the read-only copy with exports (after a good build)."""
+    from ingestors import publish as pub
 
     settings = Settings.from_env()
-    info = publish(settings.working_db, settings.published_db)
-    click.echo(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables)")
+    try:
+        if rollback:
+            previous = pub.rollback(settings.published_db)
+            click.echo(f"rolled back: {settings.published_db} is publication {previous} again")
+            return
+        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+    except pub.PublishError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables, "
+               f"{info.exports} marts exported) as publication {info.publication_id}")
 
 
 @main.command("sources")

@@ -74,11 +74,15 @@ MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(("dim_",
 )
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
-    info = publish(settings.working_db, settings.published_db)
-    context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables)")
+    info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+    context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables, "
+                     f"{info.exports} marts exported) as publication {info.publication_id}")
     return MaterializeResult(metadata={
         "path": str(info.path),
+        "publication_id": info.publication_id,
+        "publication_folder": str(info.folder),
         "published_at": info.published_at.isoformat(),
         "size_bytes": info.size_bytes,
         "tables": info.tables,
+        "exported_marts": info.exports,
     })
