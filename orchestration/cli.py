@@ -230,6 +230,36 @@ def sources_cmd() -> None:
         click.echo(f"{s.name:<20} {s.family:<10} {s.cadence:<8} {tables}")
 
 
+@main.command("changes")
+@click.option("--since", "since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Show changes on or after this date (YYYY-MM-DD).")
+@click.option("--entity-type", help="Only one kind: facility, cloud_region, gpu_offer, submarine_cable, "
+                                    "organization, layer_membership.")
+@click.option("--json", "as_json", is_flag=True)
+def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
+    """What changed since a date (mart_changes in the published warehouse)."""
+    import duckdb
+
+    settings = Settings.from_env()
+    if not settings.published_db.exists():
+        click.echo(f"no published warehouse at {settings.published_db}; run `cadena refresh` first", err=True)
+        sys.exit(1)
+    sql = """select changed_at, change_type, entity_type, entity_id, entity_label, before_value, after_value,
+                    source_name from mart_changes where changed_at >= ? and (? is null or entity_type = ?)
+             order by changed_at, entity_type, entity_id"""
+    with duckdb.connect(str(settings.published_db), read_only=True) as con:
+        rows = con.execute(sql, [since, entity_type, entity_type]).fetchall()
+    if as_json:
+        keys = ("changed_at", "change_type", "entity_type", "entity_id", "entity_label", "before", "after", "source")
+        click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2, default=str))
+        return
+    for changed_at, change_type, kind, entity_id, label, before, after, source in rows:
+        detail = {"new": after, "removed": before, "changed": f"{before} -> {after}"}[change_type]
+        when = f"{changed_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{when}  {change_type:<8} {kind:<17} {label or entity_id}  {detail}  [{source}]")
+    click.echo(f"{len(rows)} change(s) since {since:%Y-%m-%d}")
+
+
 @main.group("registry")
 def registry_group() -> None:
     """The curated registry of organisations (ingestors/organizations/*.yaml)."""

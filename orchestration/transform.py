@@ -34,6 +34,8 @@ class CadenaDbtTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
+        if dbt_resource_props["resource_type"] == "snapshot":
+            return "history"
         if dbt_resource_props["resource_type"] == "source":
             source = BY_NAME.get(dbt_resource_props["source_name"])
             return source.family if source else "meta"
@@ -60,7 +62,7 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
     yield from dbt.cli(["build"], context=context).stream()
 
 
-MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(("dim_", "fct_", "mart_"))]
+MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(("dim_", "fct_", "bridge_", "mart_"))]
 
 
 @asset(

@@ -232,3 +232,30 @@ def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
     assert through_seed == query(settings, """select organization_count from mart_value_chain__country_layer
         where country_layer_id = 'BR:hardware_infrastructure'""")
     assert through_seed[0][0] > 0
+
+
+def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
+    import shutil
+
+    from ingestors import curated
+    from orchestration.cli import refresh
+
+    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
+    registry = tmp_path / "organizations"
+    shutil.copytree(curated.REGISTRY_DIR, registry)
+    (registry / "notco.yaml").unlink()
+    cenia = registry / "cenia.yaml"
+    cenia.write_text(cenia.read_text().replace("name: CENIA", "name: CENIA Chile"))
+    monkeypatch.setattr(curated, "REGISTRY_DIR", registry)
+    with warehouse_env(settings.warehouse_dir):
+        report = refresh(offline=True, settings=settings, persist_runs=False)
+    assert report.loaded == ["curated_registry"] and report.published
+    changes = query(settings, """select change_type, entity_label, before_value, after_value from mart_changes
+        where entity_type = 'organization' and change_type <> 'new' order by entity_id""")
+    assert [(c[0], c[1]) for c in changes] == [("changed", "CENIA Chile"), ("removed", "NotCo")]
+    assert '"organization_name":"CENIA"' in changes[0][2] and '"organization_name":"CENIA Chile"' in changes[0][3]
+    env = {**os.environ, "CADENA_WAREHOUSE_DIR": str(settings.warehouse_dir)}
+    out = subprocess.run([sys.executable, "-m", "orchestration.cli", "changes", "--since", "2000-01-01",
+                          "--entity-type", "organization"], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert "changed  organization      CENIA Chile" in out and "removed  organization      NotCo" in out
