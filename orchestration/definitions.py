@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetSpec, Definitions, in_process_executor
 
+from orchestration.alerts import alert_on_run_failure
 from orchestration.ingest import INGEST_ASSETS
 from orchestration.jobs import JOBS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
@@ -21,7 +22,7 @@ defs = Definitions(
     assets=[*INGEST_ASSETS, *LOADER_TABLES, cadena_dbt_assets, published_warehouse],
     jobs=JOBS,
     schedules=SCHEDULES,
-    sensors=SENSORS,
+    sensors=[*SENSORS, alert_on_run_failure],
     resources=build_resources(),
     # Steps share one writer pool anyway; in-process saves re-importing the code per step.
     executor=in_process_executor,

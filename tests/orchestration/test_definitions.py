@@ -114,7 +114,8 @@ def test_schedules_jobs_and_sensors_are_pinned(defs):
     assert sorted(j.name for j in defs.jobs) == [
         "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_weekly", "refresh_all",
     ]
-    assert sorted(s.name for s in defs.sensors) == ["build_after_ingest", "build_after_partly_failed_ingest"]
+    assert sorted(s.name for s in defs.sensors) == [
+        "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest"]
 
 
 def test_each_cadence_job_holds_exactly_its_sources(defs):

@@ -1,0 +1,41 @@
+"""Run-failure notifications: a JSON POST to a webhook from the environment.
+
+Off by default. Set ``CADENA_ALERT_WEBHOOK_URL`` (a Slack- or Teams-style
+incoming webhook, or any endpoint taking ``{"text": ...}``) and the sensor
+``alert_on_run_failure`` posts one line per failed run: job, run id and the
+first error.
+"""
+
+import httpx
+from dagster import DefaultSensorStatus, RunFailureSensorContext, SkipReason, run_failure_sensor
+
+from ingestors import config
+
+WEBHOOK_ENV = "CADENA_ALERT_WEBHOOK_URL"
+
+
+def failure_message(job_name: str, run_id: str, error: str | None) -> str:
+    lines = (error or "").strip().splitlines()
+    first = lines[0] if lines else "no error message"
+    return f"Cadena: run {run_id[:8]} of job {job_name} failed: {first}"
+
+
+def send_alert(url: str, text: str, *, transport: httpx.BaseTransport | None = None) -> int:
+    """POST ``{"text": text}`` to ``url``; returns the HTTP status."""
+    with httpx.Client(timeout=10.0, transport=transport) as client:
+        return client.post(url, json={"text": text}).status_code
+
+
+@run_failure_sensor(
+    name="alert_on_run_failure",
+    default_status=DefaultSensorStatus.RUNNING if config.secret(WEBHOOK_ENV) else DefaultSensorStatus.STOPPED,
+    description=f"Posts failed runs to the webhook in {WEBHOOK_ENV} (off unless it is set).",
+)
+def alert_on_run_failure(context: RunFailureSensorContext):
+    url = config.secret(WEBHOOK_ENV)
+    if not url:
+        return SkipReason(f"{WEBHOOK_ENV} is not set")
+    error = context.failure_event.message if context.failure_event else None
+    status = send_alert(url, failure_message(context.dagster_run.job_name, context.dagster_run.run_id, error))
+    context.log.info(f"alert sent, HTTP {status}")
+    return None

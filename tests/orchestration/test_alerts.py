@@ -1,0 +1,22 @@
+import json
+
+import httpx
+
+from orchestration.alerts import failure_message, send_alert
+
+
+def test_failure_message_is_one_line():
+    text = failure_message("ingest_daily", "0123456789abcdef", "peeringdb: bad payload in snapshot x\nTraceback ...")
+    assert text == "Cadena: run 01234567 of job ingest_daily failed: peeringdb: bad payload in snapshot x"
+
+
+def test_send_alert_posts_json_text():
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, str(request.url), json.loads(request.content)))
+        return httpx.Response(200)
+
+    status = send_alert("https://hooks.example.org/T1", "hello", transport=httpx.MockTransport(handler))
+    assert status == 200
+    assert seen == [("POST", "https://hooks.example.org/T1", {"text": "hello"})]
