@@ -200,6 +200,9 @@ def status_cmd(as_json: bool) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for r in rows:
+        if r["affects"]:
+            click.echo(f"{r['source']} is stale or failing; these marts still show its last good data: {r['affects']}")
 
 
 @main.command("publish")
