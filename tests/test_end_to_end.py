@@ -259,3 +259,18 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
                           "--entity-type", "organization"], env=env, capture_output=True, text=True,
                          check=True).stdout
     assert "changed  organization      CENIA Chile" in out and "removed  organization      NotCo" in out
+
+
+def test_bi_tools_read_the_published_file_through_sqlalchemy(offline_warehouse):
+    """duckdb-engine is the SQLAlchemy dialect Superset and other BI tools use."""
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("duckdb_engine")
+    settings, _ = offline_warehouse
+    engine = sqlalchemy.create_engine(f"duckdb:///{settings.published_db}", connect_args={"read_only": True})
+    with engine.connect() as con:
+        rows = con.execute(sqlalchemy.text(
+            "select country_iso2, cloud_region_count from mart_infrastructure__country "
+            "where cloud_region_count > 0 order by 1")).fetchall()
+        columns = {c["name"] for c in sqlalchemy.inspect(con).get_columns("mart_gpu_supply__country")}
+    assert rows == [("BR", 6), ("CL", 4), ("CO", 1), ("MX", 5)]
+    assert {"country_iso2", "cheapest_h100_usd_per_gpu_hour", "h100_us_premium_ratio"} <= columns
