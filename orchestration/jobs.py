@@ -12,6 +12,8 @@ than spawning a process per step, and steps share the single writer pool anyway.
 """
 
 
+from datetime import timedelta
+
 from dagster import (
     AssetSelection,
     DagsterEventType,
@@ -22,6 +24,8 @@ from dagster import (
     RunStatusSensorContext,
     ScheduleDefinition,
     SkipReason,
+    build_last_update_freshness_checks,
+    build_sensor_for_freshness_checks,
     define_asset_job,
     in_process_executor,
     run_status_sensor,
@@ -30,7 +34,7 @@ from dagster import (
 from ingestors.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
 from orchestration.ingest import source_asset_keys
-from orchestration.transform import cadena_dbt_assets, published_warehouse
+from orchestration.transform import MART_KEYS, cadena_dbt_assets, published_warehouse
 
 CRON = {
     "daily": "15 5 * * *",
@@ -113,3 +117,16 @@ def _request_build(context: RunStatusSensorContext):
 
 SENSORS = [build_after_ingest, build_after_partly_failed_ingest]
 JOBS = [*INGEST_JOBS.values(), build_and_publish_job, refresh_all_job]
+
+
+# Marts rebuild whenever a source changes; the daily sources change most days.
+# A mart untouched for longer than the weekly cadence plus a day means the
+# pipeline is not running (or every source is failing): warn.
+MART_STALE_AFTER = timedelta(days=8)
+MART_FRESHNESS_CHECKS = build_last_update_freshness_checks(assets=MART_KEYS, lower_bound_delta=MART_STALE_AFTER)
+mart_freshness_sensor = build_sensor_for_freshness_checks(
+    freshness_checks=MART_FRESHNESS_CHECKS,
+    name="mart_freshness",
+    default_status=DefaultSensorStatus.RUNNING,
+)
+SENSORS.append(mart_freshness_sensor)

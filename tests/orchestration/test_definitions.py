@@ -94,6 +94,7 @@ def test_dbt_tests_are_asset_checks(graph):
     assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
     assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
     assert "raw/world_bank/observations:fetched_within_cadence" in checks
+    assert "mart_infrastructure__country:freshness_check" in checks
     assert len(checks) >= 100
 
 
@@ -115,7 +116,7 @@ def test_schedules_jobs_and_sensors_are_pinned(defs):
         "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_weekly", "refresh_all",
     ]
     assert sorted(s.name for s in defs.sensors) == [
-        "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest"]
+        "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest", "mart_freshness"]
 
 
 def test_each_cadence_job_holds_exactly_its_sources(defs):
