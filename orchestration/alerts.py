@@ -1,13 +1,26 @@
-"""Run-failure notifications: a JSON POST to a webhook from the environment.
+"""Run-failure notifications, configured from the environment, off by default.
 
-Off by default. Set ``CADENA_ALERT_WEBHOOK_URL`` (a Slack- or Teams-style
-incoming webhook, or any endpoint taking ``{"text": ...}``) and the sensor
-``alert_on_run_failure`` posts one line per failed run: job, run id and the
-first error.
+* Webhook: set ``CADENA_ALERT_WEBHOOK_URL`` (a Slack- or Teams-style incoming
+  webhook, or any endpoint taking ``{"text": ...}``) and the sensor
+  ``alert_on_run_failure`` posts one line per failed run: job, run id and the
+  first error.
+* E-mail: set ``CADENA_ALERT_EMAIL_TO`` (comma-separated), ``CADENA_ALERT_EMAIL_FROM``,
+  ``CADENA_SMTP_HOST`` and ``CADENA_SMTP_PASSWORD`` (optionally ``CADENA_SMTP_PORT``,
+  ``CADENA_SMTP_USER``, ``CADENA_SMTP_TYPE`` = SSL or STARTTLS) and Dagster's
+  e-mail sensor ``email_on_run_failure`` is added.
 """
 
+from collections.abc import Mapping
+
 import httpx
-from dagster import DefaultSensorStatus, RunFailureSensorContext, SkipReason, run_failure_sensor
+from dagster import (
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    SensorDefinition,
+    SkipReason,
+    make_email_on_run_failure_sensor,
+    run_failure_sensor,
+)
 
 from ingestors import config
 
@@ -39,3 +52,24 @@ def alert_on_run_failure(context: RunFailureSensorContext):
     status = send_alert(url, failure_message(context.dagster_run.job_name, context.dagster_run.run_id, error))
     context.log.info(f"alert sent, HTTP {status}")
     return None
+
+
+EMAIL_REQUIRED = ("CADENA_ALERT_EMAIL_TO", "CADENA_ALERT_EMAIL_FROM", "CADENA_SMTP_HOST", "CADENA_SMTP_PASSWORD")
+
+
+def email_sensor(environ: Mapping[str, str]) -> SensorDefinition | None:
+    """Dagster's e-mail-on-failure sensor when the e-mail variables are all set, else None."""
+    if not all(environ.get(k) for k in EMAIL_REQUIRED):
+        return None
+    port = environ.get("CADENA_SMTP_PORT")
+    return make_email_on_run_failure_sensor(
+        email_from=environ["CADENA_ALERT_EMAIL_FROM"],
+        email_password=environ["CADENA_SMTP_PASSWORD"],
+        email_to=[a.strip() for a in environ["CADENA_ALERT_EMAIL_TO"].split(",") if a.strip()],
+        smtp_host=environ["CADENA_SMTP_HOST"],
+        smtp_type=environ.get("CADENA_SMTP_TYPE", "SSL"),
+        smtp_port=int(port) if port else None,
+        smtp_user=environ.get("CADENA_SMTP_USER") or None,
+        name="email_on_run_failure",
+        default_status=DefaultSensorStatus.RUNNING,
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from dagster import AssetSpec, Definitions, in_process_executor
 
-from orchestration.alerts import alert_on_run_failure
+from orchestration.alerts import alert_on_run_failure, email_sensor
 from orchestration.ingest import INGEST_ASSETS
 from orchestration.jobs import JOBS, MART_FRESHNESS_CHECKS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
@@ -23,7 +25,7 @@ defs = Definitions(
     asset_checks=MART_FRESHNESS_CHECKS,
     jobs=JOBS,
     schedules=SCHEDULES,
-    sensors=[*SENSORS, alert_on_run_failure],
+    sensors=[*SENSORS, alert_on_run_failure, *filter(None, [email_sensor(os.environ)])],
     resources=build_resources(),
     # Steps share one writer pool anyway; in-process saves re-importing the code per step.
     executor=in_process_executor,
