@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ingestors.config import Settings
@@ -39,3 +39,10 @@ def record(settings: Settings, source: str, started: datetime, result: RunResult
     with os.fdopen(fd, "w") as fh:
         json.dump(current, fh, indent=2, sort_keys=True)
     os.replace(tmp, settings.state_dir / f"{source}.json")
+
+
+def last_good_fetch(settings: Settings, source: str, *, now: datetime) -> tuple[str | None, timedelta | None]:
+    """When the source's payload was last fetched good (loaded, or seen unchanged), and how long ago."""
+    good = read(settings, source).get("last_success") or {}
+    seen = good.get("checked_at") or good.get("finished_at")
+    return seen, (now - datetime.fromisoformat(seen)) if seen else None

@@ -50,9 +50,7 @@ def _check_key(source: Source) -> AssetKey:
 
 
 def _freshness(source: Source, settings, *, now: datetime) -> AssetCheckResult:
-    last = state.read(settings, source.name).get("last_success") or {}
-    seen = last.get("checked_at") or last.get("finished_at")
-    age = (now - datetime.fromisoformat(seen)) if seen else None
+    seen, age = state.last_good_fetch(settings, source.name, now=now)
     passed = age is not None and age <= source.max_age
     return AssetCheckResult(
         check_name=FRESH_CHECK,

@@ -52,11 +52,10 @@ def source_status(settings: Settings, *, now: datetime | None = None) -> list[di
         st = state.read(settings, source.name)
         good = st.get("last_success") or {}
         attempt = st.get("last_attempt") or {}
-        seen = good.get("checked_at") or good.get("finished_at")
-        if not seen:
+        _, age = state.last_good_fetch(settings, source.name, now=now)
+        if age is None:
             freshness = "never loaded"
         else:
-            age = now - datetime.fromisoformat(seen)
             hours = age.total_seconds() / 3600
             verdict = "fresh" if age <= source.max_age else "STALE"
             freshness = f"{verdict} ({hours:.1f}h old, cadence {source.cadence})"
