@@ -1,14 +1,6 @@
 -- Size measures per canonical organisation, for the layer marts and the
 -- concentration measures of mart_value_chain__country_layer.
-with resolved as (
-    select r.record_key, d.organization_id
-    from {{ ref('int_organizations_resolved') }} as r
-    inner join {{ ref('dim_organizations') }} as d
-        on r.canonical_key = case when d.registry_file is not null
-            then 'curated_registry:' || d.organization_id else d.organization_id end
-),
-
-models as (
+with models as (
     select organization_id, count(*) as model_count, max(parameters) as max_parameters,
            max(release_date) as latest_model_date, cast(sum(downloads_30d) as bigint) as hub_downloads_30d
     from {{ ref('fct_models') }}
@@ -26,7 +18,7 @@ capacity as (
 research as (
     select r.organization_id, cast(sum(i.ai_works) as bigint) as ai_works
     from {{ ref('stg_openalex__institutions') }} as i
-    inner join resolved as r on r.record_key = 'openalex:' || i.institution_id
+    inner join {{ ref('int_organizations_resolved') }} as r on r.record_key = 'openalex:' || i.institution_id
     where i.is_domestic
     group by 1
 ),

@@ -2,12 +2,12 @@
 -- the registry and the rules' from classification, mapped through entity
 -- resolution. Where both speak for the same layer, the curator's wins.
 with resolved as (
-    select record_key, canonical_key from {{ ref('int_organizations_resolved') }}
+    select record_key, organization_id from {{ ref('int_organizations_resolved') }}
 ),
 
 curated as (
     select
-        r.canonical_key,
+        r.organization_id,
         m.layer_code,
         m.sub_layer_code,
         'curator' as assigned_by,
@@ -25,7 +25,7 @@ curated as (
 
 ruled as (
     select
-        r.canonical_key,
+        r.organization_id,
         c.layer_code,
         c.sub_layer_code,
         'rule' as assigned_by,
@@ -50,6 +50,6 @@ unioned as (
 select *
 from unioned
 qualify row_number() over (
-    partition by canonical_key, layer_code, sub_layer_code
+    partition by organization_id, layer_code, sub_layer_code
     order by case assigned_by when 'curator' then 0 else 1 end, evidence_publication
 ) = 1

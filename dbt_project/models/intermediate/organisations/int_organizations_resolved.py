@@ -1,7 +1,9 @@
 """Entity resolution over every organisation record (rules in ingestors/resolution.py).
 
-One row per source record with the canonical key of its cluster, the rule that
-attached it and its score.
+One row per source record with the canonical key of its cluster, the
+organisation id it becomes in dim_organizations (the registry id for a cluster
+with a registry record, else the canonical key), the rule that attached it and
+its score.
 """
 
 
@@ -21,9 +23,12 @@ def model(dbt, session):
         ))
     session.execute(
         "create or replace temp table _resolved "
-        "(record_key varchar, canonical_key varchar, match_rule varchar, match_score double)"
+        "(record_key varchar, canonical_key varchar, organization_id varchar, match_rule varchar, "
+        "match_score double)"
     )
-    rows = [(x.key, x.canonical_key, x.rule, x.score) for x in resolve(records)]
+    registry_prefix = "curated_registry:"
+    rows = [(x.key, x.canonical_key, x.canonical_key.removeprefix(registry_prefix), x.rule, x.score)
+            for x in resolve(records)]
     if rows:
-        session.executemany("insert into _resolved values (?, ?, ?, ?)", rows)
+        session.executemany("insert into _resolved values (?, ?, ?, ?, ?)", rows)
     return session.table("_resolved")

@@ -12,7 +12,5 @@ select
     m.evidence_publication,
     m.evidence_date
 from {{ ref('int_organization_memberships') }} as m
-inner join {{ ref('dim_organizations') }} as d
-    on m.canonical_key = case when d.registry_file is not null
-        then 'curated_registry:' || d.organization_id else d.organization_id end
+inner join {{ ref('dim_organizations') }} as d using (organization_id)
 where m.layer_code is not null

@@ -4,7 +4,7 @@
 with records as (
     select
         r.record_key,
-        r.canonical_key,
+        r.organization_id,
         o.source_name,
         o.source_record_id,
         o.name,
@@ -17,7 +17,7 @@ with records as (
 
 clusters as (
     select
-        canonical_key,
+        organization_id,
         list_sort(list_distinct(list(source_name))) as sources,
         list_sort(list(record_key)) as source_record_keys,
         count(*) as source_record_count,
@@ -28,7 +28,7 @@ clusters as (
             as website,
         max(wikidata_qid) as wikidata_qid
     from records
-    group by canonical_key
+    group by organization_id
 ),
 
 registry as (
@@ -40,20 +40,20 @@ yc as (
 ),
 
 cluster_yc as (
-    select records.canonical_key, arg_min(yc, yc.yc_company_id) as yc
+    select records.organization_id, arg_min(yc, yc.yc_company_id) as yc
     from records inner join yc using (record_key)
-    group by records.canonical_key
+    group by records.organization_id
 ),
 
 memberships as (
-    select canonical_key, count(*) filter (where layer_code is not null) as layer_count,
+    select organization_id, count(*) filter (where layer_code is not null) as layer_count,
            bool_or(has_ai_signal) as has_ai_signal
     from {{ ref('int_organization_memberships') }}
-    group by canonical_key
+    group by organization_id
 )
 
 select
-    coalesce(registry.organization_id, c.canonical_key) as organization_id,
+    c.organization_id,
     coalesce(registry.organization_name, c.name) as organization_name,
     coalesce(registry.aliases, cast([] as varchar[])) as aliases,
     coalesce(registry.org_type, case when cy.yc is not null then 'startup' end) as org_type,
@@ -83,6 +83,6 @@ select
         as source_urls,
     registry.file_path as registry_file
 from clusters as c
-left join registry on c.canonical_key = 'curated_registry:' || registry.organization_id
-left join cluster_yc as cy using (canonical_key)
-left join memberships as m using (canonical_key)
+left join registry using (organization_id)
+left join cluster_yc as cy using (organization_id)
+left join memberships as m using (organization_id)

@@ -5,7 +5,7 @@ with epoch as (
         'epoch:' || m.model_name as model_key,
         m.model_name,
         'epoch_notable_models' as source_name,
-        d.organization_id,
+        r.organization_id,
         m.organization_name as organization_text,
         m.country_iso2s[1] as country_iso2,
         m.publication_date as release_date,
@@ -21,9 +21,6 @@ with epoch as (
     from {{ ref('stg_epoch_notable_models__models') }} as m
     left join {{ ref('int_organizations_resolved') }} as r
         on r.record_key = 'epoch:' || trim(split_part(m.organization_name, ',', 1))
-    left join {{ ref('dim_organizations') }} as d
-        on r.canonical_key = case when d.registry_file is not null
-            then 'curated_registry:' || d.organization_id else d.organization_id end
 ),
 
 hub as (
