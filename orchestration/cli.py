@@ -237,7 +237,7 @@ def sources_cmd() -> None:
 @click.option("--since", "since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Show changes on or after this date (YYYY-MM-DD).")
 @click.option("--entity-type", help="Only one kind: facility, cloud_region, gpu_offer, submarine_cable, "
-                                    "organization, layer_membership.")
+                                    "organization, layer_membership, funding_round.")
 @click.option("--json", "as_json", is_flag=True)
 def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
     """What changed since a date (mart_changes in the published warehouse)."""

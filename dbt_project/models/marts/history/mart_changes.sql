@@ -1,5 +1,5 @@
 -- What changed, and when: new, changed and removed facilities, cloud regions,
--- GPU offers and prices, cables, organisations and layer memberships, with
+-- GPU offers and prices, cables, organisations, layer memberships and funding rounds, with
 -- before and after values and the source that showed the change. The first
 -- build records every entity as new. `cadena changes --since YYYY-MM-DD`
 -- prints the rows since a date.
@@ -24,6 +24,11 @@ with events as (
     union all
     {{ snapshot_changes('snap_organization_layers', 'layer_membership', 'membership_id', 'membership_id',
         ['layer_code', 'sub_layer_code', 'assigned_by', 'confidence'], 'assigned_by', 'null') }}
+    union all
+    {{ snapshot_changes('snap_funding_rounds', 'funding_round', 'round_id',
+        "organization_name || ' ' || round_type || ' ' || cast(round_date as varchar)",
+        ['organization_id', 'round_date', 'round_type', 'amount_original', 'currency', 'amount_usd', 'claims_count',
+         'is_conflicting'], "array_to_string(sources, ',')", 'null') }}
 )
 
 select

@@ -1,7 +1,10 @@
 -- The value chain per LatAm country and layer: how many organisations, which
 -- are largest, how concentrated the layer is over its size measure (the
 -- layer_size_measures seed), and whether it hangs on a single provider.
--- Funding measures arrive with the funding data.
+-- Funding: every round of a member organisation counts in each of its layers
+-- (fct_funding_rounds), all time and in the 12 months before the build, with
+-- how concentrated the layer's funding is over its organisations (HHI, top-3
+-- share of all-time USD).
 with members as (
     select distinct
         b.organization_id,
@@ -67,6 +70,46 @@ runs_on as (
     inner join {{ ref('fct_organization_dependencies') }} as d
         on d.from_organization_id = m.organization_id and d.dependency_kind = 'runs_on'
     group by 1, 2
+),
+
+funding_rounds as (
+    select r.organization_id, r.country_iso2, layer_code, r.amount_usd,
+           r.round_date >= current_date - interval 12 month as is_last_12_months
+    from {{ ref('fct_funding_rounds') }} as r, unnest(r.layer_codes) as t(layer_code)
+    where r.is_latam
+),
+
+funding_by_organization as (
+    select country_iso2, layer_code, organization_id, sum(amount_usd) as usd
+    from funding_rounds
+    group by 1, 2, 3
+),
+
+funding_concentration as (
+    select
+        country_iso2,
+        layer_code,
+        round(10000 * sum(share * share), 1) as funding_hhi,
+        sum(share) filter (where share_rank <= 3) as funding_top3_share
+    from (
+        select *,
+               usd / nullif(sum(usd) over (partition by country_iso2, layer_code), 0) as share,
+               row_number() over (partition by country_iso2, layer_code order by usd desc nulls last) as share_rank
+        from funding_by_organization
+    )
+    group by 1, 2
+),
+
+funding as (
+    select
+        country_iso2,
+        layer_code,
+        coalesce(sum(amount_usd), 0) as funding_usd_all_time,
+        coalesce(sum(amount_usd) filter (where is_last_12_months), 0) as funding_usd_last_12_months,
+        count(*) as funding_rounds_all_time,
+        count(*) filter (where is_last_12_months) as funding_rounds_last_12_months
+    from funding_rounds
+    group by 1, 2
 )
 
 select
@@ -86,8 +129,16 @@ select
     a.size_top3_share,
     coalesce(r.dependent_organization_count, 0) as dependent_organization_count,
     coalesce(r.providers, cast([] as varchar[])) as providers,
-    coalesce(r.provider_count = 1, false) as depends_on_single_provider
+    coalesce(r.provider_count = 1, false) as depends_on_single_provider,
+    coalesce(f.funding_usd_all_time, 0) as funding_usd_all_time,
+    coalesce(f.funding_usd_last_12_months, 0) as funding_usd_last_12_months,
+    coalesce(f.funding_rounds_all_time, 0) as funding_rounds_all_time,
+    coalesce(f.funding_rounds_last_12_months, 0) as funding_rounds_last_12_months,
+    fc.funding_hhi,
+    fc.funding_top3_share
 from {{ ref('dim_country') }} as c
 cross join {{ ref('value_chain_layers') }} as l
 left join agg as a on a.country_iso2 = c.country_iso2 and a.layer_code = l.layer_code
 left join runs_on as r on r.country_iso2 = c.country_iso2 and r.layer_code = l.layer_code
+left join funding as f on f.country_iso2 = c.country_iso2 and f.layer_code = l.layer_code
+left join funding_concentration as fc on fc.country_iso2 = c.country_iso2 and fc.layer_code = l.layer_code
