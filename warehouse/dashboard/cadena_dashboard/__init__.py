@@ -1,0 +1,1 @@
+"""Cadena's dashboard: a Streamlit app over the published warehouse file only."""
