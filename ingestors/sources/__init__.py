@@ -14,6 +14,7 @@ from ingestors.sources import (
     huggingface,
     openalex,
     peeringdb,
+    sec_form_d,
     telegeography,
     top500,
     wikidata,
@@ -37,6 +38,7 @@ ALL: tuple[Source, ...] = (
     huggingface.SOURCE,
     wikidata.SOURCE,
     openalex.SOURCE,
+    sec_form_d.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}
