@@ -8,11 +8,14 @@ from ingestors.sources import (
     azure_retail_prices,
     cloud_ip_ranges,
     curated_registry,
+    ecb_fx,
     epoch_gpu_clusters,
     epoch_notable_models,
     gcp_gpu_skus,
     huggingface,
+    licensed_exports,
     openalex,
+    owid_ai_investment,
     peeringdb,
     sec_form_d,
     telegeography,
@@ -39,6 +42,9 @@ ALL: tuple[Source, ...] = (
     wikidata.SOURCE,
     openalex.SOURCE,
     sec_form_d.SOURCE,
+    ecb_fx.SOURCE,
+    owid_ai_investment.SOURCE,
+    licensed_exports.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

@@ -6,6 +6,12 @@ between API versions (older answers lack ``sourceid``), so only ``page`` and
 ``pages`` are read from it. An error comes back as ``[{"message": [...]}]``.
 Aggregates carry ``countryiso3code: ""``; years with no value carry ``null``
 and are left out (no data is not a zero).
+
+``PA.NUS.FCRF`` (official exchange rate, local currency units per US$, period
+average) converts amounts in the currencies the ECB does not quote, one rate a
+year. The dollarised economies report 1.0 (Ecuador, El Salvador, Panama);
+years without an official rate (Venezuela has long gaps) are ``null`` and so
+absent.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ INDICATORS = {
     "EG.USE.ELEC.KH.PC": "Electric power consumption (kWh per capita)",
     "NY.GDP.MKTP.CD": "GDP (current US$)",
     "SP.POP.TOTL": "Population, total",
+    "PA.NUS.FCRF": "Official exchange rate (LCU per US$, period average)",
 }
 FIRST_YEAR = 2000
 PER_PAGE = 5000
