@@ -5,7 +5,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Byte-compile at install: imports are then fast even with PYTHONDONTWRITEBYTECODE set.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup run refresh test dev status lint bench
+.PHONY: setup run refresh test dev dashboard status lint bench
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<1"
@@ -28,6 +28,9 @@ dev: setup  ## Dagster UI on http://localhost:3000
 	mkdir -p warehouse/dagster_home
 	test -f warehouse/dagster_home/dagster.yaml || cp orchestration/dagster.yaml warehouse/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(UV) run dagster dev
+
+dashboard: setup  ## the dashboard on http://localhost:8501, reading the published warehouse
+	$(UV) run streamlit run warehouse/dashboard/app.py
 
 lint:
 	$(UV) run ruff check .

@@ -285,3 +285,63 @@ def test_bi_tools_read_the_published_file_through_sqlalchemy(offline_warehouse):
     result = json.loads(out.splitlines()[0])
     assert result["rows"] == [["BR", 6], ["CL", 4], ["CO", 1], ["MX", 5]]
     assert {"country_iso2", "cheapest_h100_usd_per_gpu_hour", "h100_us_premium_ratio"} <= set(result["columns"])
+
+def test_funding_amounts_are_converted_with_their_rate_or_quarantined(offline_warehouse):
+    settings, _ = offline_warehouse
+    # every claim with an amount is either in USD with its rate, date and source, or in quarantine with a reason
+    assert query(settings, """select count(*) from fct_funding_claims where amount is not null and not (
+        (fx_status = 'converted' and amount_usd is not null and fx_rate > 0 and fx_rate_date is not null
+         and fx_source is not null)
+        or claim_id in (select claim_id from mart_funding__quarantine))""") == [(0,)]
+    assert query(settings, "select count(*) from fct_funding_claims where amount_usd = 0") == [(0,)]
+    # an ECB conversion is the same-day cross rate through the euro
+    mismatched = query(settings, """
+        select count(*) from fct_funding_claims as c
+        join staging.stg_ecb_fx__rates as u on u.rate_date = c.fx_rate_date and u.currency = 'USD'
+        join staging.stg_ecb_fx__rates as x on x.rate_date = c.fx_rate_date and x.currency = c.currency
+        where c.fx_source = 'ecb' and abs(c.fx_rate - u.units_per_eur / x.units_per_eur) > 1e-12""")
+    assert mismatched == [(0,)]
+    assert query(settings, """select count(*) from fct_funding_claims
+        where fx_source = 'ecb' and round_date - fx_rate_date > 7""") == [(0,)]
+    sources = {r[0] for r in query(settings, "select distinct fx_source from fct_funding_claims")}
+    assert {"identity", "ecb", "world_bank:PA.NUS.FCRF"} <= sources
+    reasons = {r[0] for r in query(settings, "select distinct reason from mart_funding__quarantine")}
+    assert "no_fx_rate" in reasons
+
+
+def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
+    settings, _ = offline_warehouse
+    # every source reaches the rounds, and each round's claims are all in fct_funding_claims
+    sources = {r[0] for r in query(settings, "select distinct unnest(sources) from fct_funding_rounds")}
+    assert sources == {"curated_registry", "licensed_exports", "news", "sec_form_d"}
+    assert query(settings, """select count(*) from fct_funding_rounds as r
+        where claims_count <> (select count(*) from fct_funding_claims as c where c.round_id = r.round_id)""") == [(0,)]
+    # the SEC amendment replaced its notice: one claim per offering
+    assert query(settings, """select count(*) from fct_funding_claims where claim_source = 'sec_form_d'""") == \
+        query(settings, """select count(distinct offering_key) from staging.stg_sec_form_d__offerings
+                           where not is_pooled_investment_fund""")
+    assert query(settings, """select count(*) from fct_funding_claims
+        where evidence_url is null or source_name is null or snapshot_id is null""") == [(0,)]
+    # a registry organisation's holding company is matched to it
+    assert query(settings, """select organization_id, country_iso2, match_rule from fct_funding_rounds
+        where headline_source = 'sec_form_d' and organization_id = 'tractian'""") == [("tractian", "BR", "source_id")]
+
+
+def test_funding_marts_add_up(offline_warehouse):
+    settings, _ = offline_warehouse
+    by_quarter = query(settings, """select layer_code, sum(usd_raised), sum(round_count)
+        from mart_funding__country_layer_quarter where layer_code <> 'unclassified' group by 1 order by 1""")
+    by_layer = query(settings, """select layer_code, sum(funding_usd_all_time), sum(funding_rounds_all_time)
+        from mart_value_chain__country_layer where funding_rounds_all_time > 0 group by 1 order by 1""")
+    assert by_quarter == by_layer and by_layer
+    assert query(settings, """select count(*) from mart_value_chain__country_layer
+        where funding_usd_all_time > 0 and not (funding_hhi between 0 and 10000
+              and funding_top3_share between 0 and 1.0000001)""") == [(0,)]
+    # investors resolve aliases and keep lead flags
+    assert query(settings, """select count(*) from bridge_round_investors
+        where investor_id not in (select investor_id from dim_investors)""") == [(0,)]
+    assert query(settings, "select sum(lead_count) > 0, count(*) > 0 from dim_investors") == [(True, True)]
+    # the reconciliation has a row for every OWID figure of a LatAm country
+    assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
+        query(settings, """select count(*) from (select distinct series, country_iso2, year
+            from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")

@@ -40,17 +40,29 @@ ORGANISATIONS = sorted([
     *(f"mart_layer__{layer}" for layer in ("hardware_infrastructure", "data", "research", "foundation_models",
                                            "mlops_tooling", "applications", "integration", "end_users")),
 ])
+FUNDING = sorted([
+    "raw/sec_form_d/offerings", "raw/news/articles", "raw/news/funding_events", "raw/ecb_fx/rates",
+    "raw/owid_ai_investment/observations", "raw/licensed_exports/rounds",
+    "stg_sec_form_d__offerings", "stg_news__articles", "stg_news__funding_events", "stg_ecb_fx__rates",
+    "stg_owid_ai_investment__observations", "stg_licensed_exports__rounds",
+    "int_fx_rates_daily", "int_fx_rates_annual", "int_funding_claims", "int_funding_claims_matched",
+    "int_funding_claims_converted", "int_funding_rounds_clustered", "int_funding_investors",
+    "fct_funding_claims", "fct_funding_rounds", "dim_investors", "bridge_round_investors",
+    "mart_funding__country_layer_quarter", "mart_funding__reconciliation", "mart_funding__quarantine",
+])
 EXPECTED_GROUPS = {
     "capacity": CAPACITY,
     "organisations": ORGANISATIONS,
+    "funding": FUNDING,
     "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
                          "cloud_region_catalogue", "azure_gpu_vm_skus", "layer_rules", "layer_size_measures",
+                         "funding_round_types", "funding_round_type_rules", "currencies", "investor_aliases",
                          "dim_country", "dim_layer"]),
     "publish": ["published_warehouse"],
     "history": sorted(["snap_facilities", "snap_cloud_regions", "snap_cloud_gpu_offers", "snap_submarine_cables",
-                       "snap_organizations", "snap_organization_layers", "mart_changes"]),
+                       "snap_organizations", "snap_organization_layers", "snap_funding_rounds", "mart_changes"]),
 }
 
 
@@ -104,16 +116,17 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 18 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 23 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 
 def test_schedules_jobs_and_sensors_are_pinned(defs):
     assert sorted((s.name, s.cron_schedule) for s in defs.schedules) == [
-        ("daily_sources", "15 5 * * *"), ("monthly_sources", "45 5 2 * *"), ("weekly_sources", "30 5 * * 1"),
+        ("daily_sources", "15 5 * * *"), ("monthly_sources", "45 5 2 * *"),
+        ("quarterly_sources", "0 6 15 2,5,8,11 *"), ("weekly_sources", "30 5 * * 1"),
     ]
     assert sorted(j.name for j in defs.jobs) == [
-        "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_weekly", "refresh_all",
+        "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_weekly", "refresh_all",
     ]
     assert sorted(s.name for s in defs.sensors) == [
         "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest", "mart_freshness"]
@@ -122,7 +135,19 @@ def test_schedules_jobs_and_sensors_are_pinned(defs):
 def test_each_cadence_job_holds_exactly_its_sources(defs):
     from ingestors.sources import ALL
 
-    for cadence in ("daily", "weekly", "monthly"):
+    for cadence in ("daily", "weekly", "monthly", "quarterly"):
         job = defs.resolve_job_def(f"ingest_{cadence}")
         keys = {k.path[1] for k in job.asset_layer.executable_asset_keys}
         assert keys == {s.name for s in ALL if s.cadence == cadence}
+
+
+def test_a_build_after_ingest_rebuilds_only_what_the_changed_sources_feed(graph):
+    from dagster import AssetKey
+
+    from orchestration.jobs import rebuild_selection
+
+    keys = {k.to_user_string() for k in rebuild_selection({AssetKey(["raw", "ecb_fx", "rates"])}, graph)}
+    assert {"stg_ecb_fx__rates", "int_fx_rates_daily", "fct_funding_rounds", "mart_funding__country_layer_quarter",
+            "mart_value_chain__country_layer", "snap_funding_rounds", "mart_changes", "published_warehouse"} <= keys
+    assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx/rates"}
+    assert not any(k.startswith("raw/") for k in keys)

@@ -4,16 +4,20 @@
 -- private AI investment figure, and their ratio (coverage_ratio; 1 = the deals
 -- add up to the published total, above 1 = Cadena counts more than the series
 -- does). OWID's series are built from their own company lists and
--- definitions, so the ratio is a check on coverage, not an audit.
+-- definitions, so the ratio is a check on coverage, not an audit. OWID states
+-- both series in constant 2021 US$ (deflated by the US CPI) while deal USD are
+-- nominal at the round date's rate: for recent years that alone moves the
+-- ratio by a few percent to a fifth.
 with deals as (
     select
         country_iso2,
         year(round_date) as year,
-        sum(amount_usd) as deal_usd,
-        cast(count(*) as integer) as deal_round_count,
-        cast(count(*) filter (where amount_usd is null) as integer) as deal_undisclosed_count
+        sum(amount_usd) filter (where len(layer_codes) > 0) as deal_usd,
+        cast(count(*) filter (where len(layer_codes) > 0) as integer) as deal_round_count,
+        cast(count(*) filter (where len(layer_codes) > 0 and amount_usd is null) as integer) as deal_undisclosed_count,
+        sum(amount_usd) as deal_usd_any_organization
     from {{ ref('fct_funding_rounds') }}
-    where is_latam and coalesce(is_equity, true) and len(layer_codes) > 0
+    where is_latam and coalesce(is_equity, true)
     group by 1, 2
 ),
 
@@ -49,6 +53,7 @@ select
     coalesce(d.deal_usd, 0) as deal_usd,
     coalesce(d.deal_round_count, 0) as deal_round_count,
     coalesce(d.deal_undisclosed_count, 0) as deal_undisclosed_count,
+    coalesce(d.deal_usd_any_organization, 0) as deal_usd_any_organization,
     o.owid_usd,
     o.owid_unit,
     case when o.owid_usd > 0 then coalesce(d.deal_usd, 0) / o.owid_usd end as coverage_ratio,
