@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-
 from cadena_dashboard import data, ui
 
 HERE = Path(__file__).resolve().parent

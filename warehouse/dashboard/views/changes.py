@@ -1,4 +1,113 @@
-from cadena_dashboard import ui
+"""Change feed: what the last builds saw appear, change or disappear; and when each source was last loaded."""
 
-with ui.page("changes", "changes", "todo"):
-    pass
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import streamlit as st
+from cadena_dashboard import charts, ui
+
+
+def _fields(text) -> dict:
+    if not isinstance(text, str) or not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"value": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def summary(change_type: str, before: str | None, after: str | None) -> str:
+    """``field: old → new`` for a change; the tracked fields for a new or removed entity."""
+    old, new = _fields(before), _fields(after)
+    if change_type == "changed":
+        keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+        return "; ".join(f"{k}: {_short(old.get(k))} → {_short(new.get(k))}" for k in keys) or "—"
+    shown = new if change_type == "new" else old
+    return "; ".join(f"{k}: {_short(v)}" for k, v in shown.items() if v not in (None, "", []))
+
+
+with ui.page("changes", "Change feed",
+             "New, changed and removed facilities, cloud regions, GPU offers, cables, organisations, layer "
+             "memberships and funding rounds, build by build."):
+    changes = ui.q("""select change_id, entity_type, entity_id, entity_label, change_type, changed_at,
+                             before_value, after_value, source_name, snapshot_id
+                      from mart_changes order by changed_at desc, entity_type, entity_label""")
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        ui.metric("changes", "Change events", f"{len(changes):,}", help="mart_changes, all builds")
+    with c2:
+        latest = changes["changed_at"].max() if not changes.empty else None
+        ui.metric("latest", "Latest build with changes",
+                  f"{latest:%d %b %H:%M}" if latest is not None and not ui.missing(latest) else "—",
+                  help=f"{latest:%Y-%m-%d %H:%M:%S} UTC" if latest is not None and not ui.missing(latest) else None)
+    with c3:
+        in_latest = int((changes["changed_at"] == latest).sum()) if latest is not None else 0
+        ui.metric("in-latest", "Events in that build", f"{in_latest:,}")
+    with c4:
+        ui.metric("changed", "Changed (not new)", f"{int((changes['change_type'] != 'new').sum()):,}",
+                  help="changed or removed; the first build records everything as new")
+
+    if changes.empty:
+        ui.empty_state("changes-empty", "No change recorded yet: the feed fills from the second build on.")
+    else:
+        f1, f2, f3 = st.columns([2, 2, 3])
+        with f1:
+            types = sorted(changes["entity_type"].dropna().unique())
+            chosen_types = st.multiselect("What", types, key="chg-types", placeholder="Everything")
+        with f2:
+            kinds = [k for k in ("new", "changed", "removed") if k in set(changes["change_type"])]
+            chosen_kinds = st.multiselect("Change", kinds, key="chg-kinds", placeholder="Any change")
+        with f3:
+            search = st.text_input("Search", key="chg-search", placeholder="Name or id", type="search")
+        view = changes
+        if chosen_types:
+            view = view[view["entity_type"].isin(chosen_types)]
+        if chosen_kinds:
+            view = view[view["change_type"].isin(chosen_kinds)]
+        if search:
+            needle = search.strip().lower()
+            view = view[(view["entity_label"].fillna("") + " " + view["entity_id"].fillna(""))
+                        .str.lower().str.contains(needle, regex=False)]
+
+        per_day = (view.assign(day=view["changed_at"].dt.strftime("%Y-%m-%d"))
+                   .groupby(["day", "entity_type", "change_type"], as_index=False).size())
+        st.altair_chart(charts.fit_x(alt.Chart(per_day).mark_bar().encode(
+            x=alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(size):Q", title="Events"),
+            color=alt.Color("entity_type:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
+            tooltip=[alt.Tooltip("day:O", title="Day"), "entity_type:N", "change_type:N",
+                     alt.Tooltip("sum(size):Q", title="Events")],
+        ).properties(height=200, width=alt.Step(60))), width="stretch")
+        ui.source("mart_changes", note="one bar per day")
+
+        table = view.assign(what=[summary(t, b, a) for t, b, a in
+                                  zip(view["change_type"], view["before_value"], view["after_value"], strict=True)])
+        with st.container(key="change-count"):
+            st.markdown(f"**{len(view)}** of {len(changes)} events")
+        st.dataframe(table[["changed_at", "change_type", "entity_type", "entity_label", "what", "source_name",
+                            "snapshot_id"]], hide_index=True, column_config={
+            "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+            "change_type": "Change", "entity_type": "What", "entity_label": st.column_config.TextColumn(
+                "Entity", width="medium"),
+            "what": st.column_config.TextColumn("Fields", width="large"), "source_name": "Source",
+            "snapshot_id": "Snapshot"})
+        ui.source("mart_changes")
+
+    st.subheader("Source loads")
+    loads = ui.q("""select source_name, table_name, retrieved_at, loaded_at, row_count, quarantined_count, is_sample,
+                           snapshot_id from mart_source_loads order by source_name, table_name""")
+    st.dataframe(loads, hide_index=True, column_config={
+        "source_name": "Source", "table_name": "Table",
+        "retrieved_at": st.column_config.DatetimeColumn("Retrieved (UTC)", format="YYYY-MM-DD HH:mm"),
+        "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)", format="YYYY-MM-DD HH:mm"),
+        "row_count": "Rows", "quarantined_count": "Quarantined", "is_sample": "Sample", "snapshot_id": "Snapshot"})
+    ui.source("mart_source_loads", note="the latest load of every source table in this publication",
+              sample_rows=bool(loads["is_sample"].fillna(False).any()))

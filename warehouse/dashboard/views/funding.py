@@ -1,4 +1,197 @@
-from cadena_dashboard import ui
+"""Funding: rounds by quarter, layer and country; the top investors; the deals themselves."""
 
-with ui.page("funding", "funding", "todo"):
-    pass
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+from cadena_dashboard import charts, ui
+
+FUNDING_MARTS = ("fct_funding_rounds", "mart_funding__country_layer_quarter", "dim_investors",
+                 "bridge_round_investors")
+
+with ui.page("funding", "Funding",
+             "Disclosed funding rounds of the region's AI organisations, converted to USD at the round date."):
+    missing_marts = [t for t in FUNDING_MARTS if not ui.has(t)]
+    if "fct_funding_rounds" in missing_marts:
+        ui.empty_state("funding-empty",
+                       "No funding data published yet: this publication has no `fct_funding_rounds` "
+                       f"(nor {', '.join(f'`{t}`' for t in missing_marts[1:]) or 'the other funding marts'}). "
+                       "It appears after a refresh with the funding models.")
+    else:
+        names = ui.country_names()
+        layers = ui.layers()
+        layer_name = dict(zip(layers["layer_code"], layers["layer_name"], strict=True))
+        rounds = ui.q("select * from fct_funding_rounds order by round_date desc, round_id")
+        for col in ("layer_codes", "sources", "source_urls", "lead_investors", "investors"):
+            rounds[col] = rounds[col].map(ui.as_list)
+        rounds["country"] = rounds["country_iso2"].map(lambda c: names.get(c, c) if isinstance(c, str) else None)
+        rounds["layers"] = rounds["layer_codes"].map(lambda codes: [layer_name.get(c, c) for c in codes])
+
+        quarters = sorted(q for q in rounds["round_quarter"].dropna().unique())
+        f1, f2, f3 = st.columns([2, 2, 3])
+        with f1:
+            countries = sorted(rounds["country_iso2"].dropna().unique(), key=lambda c: names.get(c, c))
+            chosen_countries = st.multiselect("Countries", countries, format_func=lambda c: names.get(c, c),
+                                              key="fund-countries", placeholder="All countries")
+        with f2:
+            chosen_layers = st.multiselect("Layers", list(layer_name), format_func=layer_name.get,
+                                           key="fund-layers", placeholder="All layers")
+        with f3:
+            if len(quarters) > 1:
+                q_from, q_to = st.select_slider("Quarters", options=quarters, value=(quarters[0], quarters[-1]),
+                                                key="fund-quarters")
+            else:
+                q_from = q_to = quarters[0] if quarters else None
+
+        view = rounds
+        if "is_latam" in rounds:
+            latam_only = st.toggle("Latin American organisations only", value=True, key="fund-latam",
+                                   help="fct_funding_rounds.is_latam: the organisation's country is in Latin America")
+            if latam_only:
+                view = view[view["is_latam"].fillna(False)]
+        if chosen_countries:
+            view = view[view["country_iso2"].isin(chosen_countries)]
+        if chosen_layers:
+            view = view[view["layer_codes"].map(lambda codes: any(c in codes for c in chosen_layers))]
+        if q_from is not None:
+            view = view[(view["round_quarter"] >= q_from) & (view["round_quarter"] <= q_to)]
+
+        converted = view[view["amount_status"] == "converted"]
+        c1, c2, c3, c4 = st.columns(4)
+        with c1:
+            ui.metric("rounds", "Rounds", f"{len(view):,}", help="fct_funding_rounds in the selection")
+        with c2:
+            ui.metric("usd", "Disclosed USD raised", ui.usd(converted["amount_usd"].sum()),
+                      help="sum of amount_usd where amount_status = 'converted'")
+        with c3:
+            undisclosed = int((view["amount_status"] != "converted").sum())
+            ui.metric("undisclosed", "Rounds without a USD amount", f"{undisclosed:,}",
+                      help="amount undisclosed, or no FX rate for its currency and date")
+        with c4:
+            ui.metric("median", "Median round", ui.usd(converted["amount_usd"].median()))
+        sample_rows = bool(view["is_sample_data"].fillna(False).any()) if "is_sample_data" in view else None
+        if view["is_conflicting"].fillna(False).any():
+            st.caption(f":orange[{int(view['is_conflicting'].fillna(False).sum())} rounds have sources that "
+                       "disagree on the amount or date (is_conflicting); the table below flags them.]")
+
+        st.subheader("By quarter and layer")
+        by_q = ui.q("select * from mart_funding__country_layer_quarter")
+        if chosen_countries:
+            by_q = by_q[by_q["country_iso2"].isin(chosen_countries)]
+        if chosen_layers:
+            by_q = by_q[by_q["layer_code"].isin(chosen_layers)]
+        if q_from is not None:
+            by_q = by_q[(by_q["round_quarter"] >= q_from) & (by_q["round_quarter"] <= q_to)]
+        by_q = by_q[by_q["usd_raised"].fillna(0) > 0]
+        if by_q.empty:
+            ui.empty_state("fund-quarter-empty", "No disclosed USD amount in this selection.")
+        else:
+            layer_order = [n for n in layers["layer_name"] if n in set(by_q["layer_name"])]
+            with st.container(key="fund-by-quarter"):
+                st.altair_chart(charts.fit_x(alt.Chart(by_q).mark_bar().encode(
+                    x=alt.X("round_quarter:O", title=None, axis=alt.Axis(labelAngle=-45)),
+                    y=alt.Y("sum(usd_raised):Q", title="USD raised", axis=alt.Axis(format="$~s")),
+                    color=alt.Color("layer_name:N", title=None, sort=layer_order,
+                                    legend=alt.Legend(orient="bottom", columns=3, labelLimit=260)),
+                    tooltip=[alt.Tooltip("round_quarter:O", title="Quarter"),
+                             alt.Tooltip("layer_name:N", title="Layer"),
+                             alt.Tooltip("sum(usd_raised):Q", title="USD raised", format="$,.0f"),
+                             alt.Tooltip("sum(round_count):Q", title="Rounds")],
+                ).properties(height=320)), width="stretch")
+            ui.source("mart_funding__country_layer_quarter",
+                      note="a round of an organisation in two layers counts in both, so stacks can exceed the "
+                           "total above", sample_rows=sample_rows)
+
+            st.subheader("By country")
+            # layers double-count a round: take country totals from the rounds themselves
+            per_country = (converted.assign(year=converted["round_quarter"].str[:4])
+                           .groupby(["country", "year"], as_index=False)
+                           .agg(usd=("amount_usd", "sum"), rounds=("round_id", "count")))
+            left, right = st.columns([3, 2])
+            with left:
+                st.altair_chart(charts.fit_x(alt.Chart(per_country).mark_bar().encode(
+                    x=alt.X("year:O", title=None),
+                    y=alt.Y("usd:Q", title="USD raised", axis=alt.Axis(format="$~s")),
+                    color=alt.Color("country:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
+                    tooltip=["year:O", "country:N", alt.Tooltip("usd:Q", format="$,.0f"), "rounds:Q"],
+                ).properties(height=300)), width="stretch")
+                ui.source("fct_funding_rounds", note="rounds converted to USD, by year", sample_rows=sample_rows)
+            with right:
+                totals = per_country.groupby("country", as_index=False)[["usd", "rounds"]].sum()
+                st.altair_chart(charts.fit_x(alt.Chart(totals).mark_bar(color="#2ca02c").encode(
+                    y=alt.Y("country:N", sort="-x", title=None),
+                    x=alt.X("usd:Q", title="USD raised in the selection", axis=alt.Axis(format="$~s")),
+                    tooltip=["country:N", alt.Tooltip("usd:Q", format="$,.0f"), "rounds:Q"],
+                ).properties(height=30 * len(totals) + 20)), width="stretch")
+                ui.source("fct_funding_rounds", sample_rows=sample_rows)
+
+        st.subheader("Top investors")
+        links = ui.q("""select b.round_id, b.investor_id, b.is_lead, i.investor_name
+                        from bridge_round_investors b left join dim_investors i using (investor_id)""")
+        links = links[links["round_id"].isin(view["round_id"])].merge(
+            view[["round_id", "amount_usd", "amount_status"]], on="round_id")
+        if links.empty:
+            ui.empty_state("investors-empty", "No investor is named in the rounds of this selection.")
+        else:
+            top = (links.assign(usd=links["amount_usd"].where(links["amount_status"] == "converted"))
+                   .groupby(["investor_id", "investor_name"], as_index=False, dropna=False)
+                   .agg(rounds=("round_id", "nunique"), led=("is_lead", "sum"), usd=("usd", "sum")))
+            top["investor_name"] = top["investor_name"].fillna(top["investor_id"])
+            top = top.sort_values(["rounds", "usd"], ascending=False).head(15)
+            with st.container(key="top-investors"):
+                st.altair_chart(charts.fit_x(alt.Chart(top).mark_bar(color="#17becf").encode(
+                    y=alt.Y("investor_name:N", sort=top["investor_name"].tolist(), title=None,
+                            axis=alt.Axis(labelLimit=220)),
+                    x=alt.X("rounds:Q", title="Rounds in the selection", axis=alt.Axis(tickMinStep=1)),
+                    tooltip=[alt.Tooltip("investor_name:N", title="Investor"), "rounds:Q",
+                             alt.Tooltip("led:Q", title="Led"),
+                             alt.Tooltip("usd:Q", title="USD of the rounds they joined", format="$,.0f")],
+                ).properties(height=24 * len(top) + 20)), width="stretch")
+            ui.source("bridge_round_investors", "dim_investors", "fct_funding_rounds",
+                      note="USD is the whole round an investor took part in, not their own share",
+                      sample_rows=sample_rows)
+
+        st.subheader("Rounds")
+        table = view[["round_date", "organization_name", "country", "layers", "round_type_label", "amount_usd",
+                      "amount_original", "currency", "amount_status", "lead_investors", "investors",
+                      "is_conflicting", "claims_count", "source_urls", "sources"]
+                     + [c for c in ("headline_source", "is_licensed") if c in view]].copy()
+        table["source"] = table["source_urls"].map(lambda urls: urls[0] if urls else None)
+        st.dataframe(table.drop(columns="source_urls"), hide_index=True, column_config={
+            "round_date": st.column_config.DateColumn("Date"), "organization_name": "Organisation",
+            "country": "Country", "layers": st.column_config.ListColumn("Layers"), "round_type_label": "Type",
+            "amount_usd": st.column_config.NumberColumn("USD", format="$%,.0f"),
+            "amount_original": st.column_config.NumberColumn("Amount", format="%,.0f"), "currency": "Currency",
+            "amount_status": "USD status", "lead_investors": st.column_config.ListColumn("Lead"),
+            "investors": st.column_config.ListColumn("Investors"),
+            "is_conflicting": st.column_config.CheckboxColumn("Sources disagree"),
+            "claims_count": "Claims", "source": st.column_config.LinkColumn("Source"),
+            "sources": st.column_config.ListColumn("From"), "headline_source": "Headline from",
+            "is_licensed": st.column_config.CheckboxColumn("Licensed", help="from a licensed export: the "
+                                                           "user's own licence applies, don't republish"),
+        })
+        ui.source("fct_funding_rounds", note="amount_usd at the ECB/central-bank rate of the round date (fx_rate, "
+                  "fx_rate_date, fx_source)", sample_rows=sample_rows)
+
+        if ui.has("mart_funding__reconciliation"):
+            st.subheader("Coverage against Our World in Data")
+            rec = ui.q("select * from mart_funding__reconciliation order by country_iso2, year")
+            if chosen_countries:
+                rec = rec[rec["country_iso2"].isin(chosen_countries)]
+            rec_long = rec.melt(id_vars=["country_name", "year", "owid_series", "coverage_ratio"],
+                                value_vars=["deal_usd", "owid_usd"], var_name="series", value_name="usd")
+            rec_long["series"] = rec_long["series"].map({"deal_usd": "Cadena deals", "owid_usd": "OWID estimate"})
+            rec_long = rec_long.dropna(subset=["usd"])
+            if rec_long.empty:
+                ui.empty_state("reconciliation-empty", "No year to compare in this selection.")
+            else:
+                st.altair_chart(alt.Chart(rec_long).mark_bar().encode(
+                    x=alt.X("year:O", title=None), xOffset="series:N",
+                    y=alt.Y("usd:Q", title="USD", axis=alt.Axis(format="$~s")),
+                    color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom")),
+                    facet=alt.Facet("country_name:N", title=None, columns=4),
+                    tooltip=["country_name:N", "year:O", "series:N", alt.Tooltip("usd:Q", format="$,.0f"),
+                             alt.Tooltip("coverage_ratio:Q", format=".0%"), "owid_series:N"],
+                ).properties(height=160, width=220), width="content")
+                ui.source("mart_funding__reconciliation",
+                          note="coverage_ratio = the deals Cadena found / OWID's private-investment estimate")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import altair as alt
 import streamlit as st
-
 from cadena_dashboard import charts, ui
 
 with ui.page("overview", "Latin America's AI value chain",
@@ -31,15 +30,17 @@ with ui.page("overview", "Latin America's AI value chain",
     elif ui.has("mart_funding__country_layer_quarter"):
         funding_source = "mart_funding__country_layer_quarter"
         funding = ui.q("""
-            select country_iso2, any_value(country_name) as country_name, layer_code, any_value(layer_name) as layer_name,
+            select country_iso2, any_value(country_name) as country_name,
+                   layer_code, any_value(layer_name) as layer_name,
                    sum(usd_raised) as usd, sum(round_count) as rounds,
                    sum(usd_raised) filter (where quarter_start >= current_date - interval 12 month) as usd_12m,
                    sum(round_count) filter (where quarter_start >= current_date - interval 12 month) as rounds_12m
             from mart_funding__country_layer_quarter group by country_iso2, layer_code""")
     funding_total = None
     if ui.has("fct_funding_rounds"):
-        funding_total = ui.scalar("""
-            select sum(amount_usd) from fct_funding_rounds where amount_status = 'converted'""")
+        latam = "and is_latam" if ui.has("fct_funding_rounds", "is_latam") else ""
+        funding_total = ui.scalar(f"""
+            select sum(amount_usd) from fct_funding_rounds where amount_status = 'converted' {latam}""")
 
     c1, c2, c3, c4 = st.columns(4)
     with c1:
@@ -51,7 +52,8 @@ with ui.page("overview", "Latin America's AI value chain",
         ui.metric("layers", "Layers covered", f"{present['layer_code'].nunique()} of {len(layers)}")
     with c4:
         ui.metric("funding", "Disclosed funding (USD)", ui.usd(funding_total),
-                  help="fct_funding_rounds: sum of rounds converted to USD; undisclosed amounts excluded")
+                  help="fct_funding_rounds: rounds of Latin American organisations converted to USD; "
+                       "undisclosed amounts excluded")
 
     st.subheader("Organisations by country and layer")
     if present.empty:

@@ -1,6 +1,8 @@
 -- Every layer membership of every canonical organisation: the curator's from
 -- the registry and the rules' from classification, mapped through entity
--- resolution. Where both speak for the same layer, the curator's wins.
+-- resolution. Where both speak for the same layer, the curator's wins; among
+-- rule rows, one whose record shows an AI signal wins (so an organisation's
+-- has_ai_signal does not depend on which of its records comes first).
 with resolved as (
     select record_key, organization_id from {{ ref('int_organizations_resolved') }}
 ),
@@ -51,5 +53,5 @@ select *
 from unioned
 qualify row_number() over (
     partition by organization_id, layer_code, sub_layer_code
-    order by case assigned_by when 'curator' then 0 else 1 end, evidence_publication
+    order by case assigned_by when 'curator' then 0 else 1 end, has_ai_signal desc nulls last, evidence_publication
 ) = 1
