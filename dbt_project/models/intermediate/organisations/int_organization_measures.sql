@@ -10,7 +10,8 @@ with models as (
 capacity as (
     select organization_id,
            sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
-           sum(mw) filter (where status <> 'operating') as datacenter_mw_pipeline
+           -- a "claimed" figure (a site's stated potential) is not pipeline: it would swamp the rest
+           sum(mw) filter (where status <> 'operating' and confidence <> 'claimed') as datacenter_mw_pipeline
     from {{ ref('fct_datacenter_capacity') }}
     group by 1
 ),
