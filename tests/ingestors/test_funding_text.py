@@ -1,0 +1,341 @@
+"""Funding events in news text: numbers and currencies per language, round types, investors, look-alikes,
+whole articles, and the quality bar on the labelled set (tests/ingestors/fixtures/news/labelled.yaml)."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ingestors.funding_text import (
+    canonical_round_type,
+    extract_events,
+    find_investors,
+    find_money,
+    guess_language,
+    looks_like_funding,
+    parse_number,
+    split_sentences,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+BENCHMARK = REPO / "warehouse" / "benchmarks" / "news_extraction.py"
+
+
+@functools.cache
+def _benchmark():
+    """warehouse/benchmarks/news_extraction.py, which is a script, not a package module."""
+    spec = importlib.util.spec_from_file_location("news_extraction", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _one(text: str, language: str | None):
+    (money,) = find_money(text, language)
+    return money
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2,5", 2.5),  # decimal comma (es, pt)
+    ("2.5", 2.5),  # decimal point (en, Mexico)
+    ("12,75", 12.75),
+    ("1.200", 1200),  # a group of three digits is thousands, whichever the mark
+    ("1,200", 1200),
+    ("20.000", 20000),
+    ("750.000", 750000),
+    ("1,200,000", 1200000),
+    ("12.000.000", 12000000),
+    ("1.234,5", 1234.5),  # both marks: the last one is the decimal mark
+    ("1,234.5", 1234.5),
+    ("un", 1), ("um", 1),
+])
+def test_parse_number(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, language, amount, currency", [
+    # English
+    ("raised $3.5 million", "en", 3.5e6, "USD"),
+    ("raised US$ 5M", "en", 5e6, "USD"),
+    ("secured €10M", "en", 10e6, "EUR"),
+    ("a $50mn credit line", "en", 50e6, "USD"),
+    ("raised $3.4B", "en", 3.4e9, "USD"),
+    ("a $750k pre-seed", "en", 750e3, "USD"),
+    ("USD 7.5 million", "en", 7.5e6, "USD"),
+    ("raised $1,200,000", "en", 1.2e6, "USD"),
+    ("£4m seed", "en", 4e6, "GBP"),
+    # Spanish
+    ("levantó 2,5 millones de dólares", "es", 2.5e6, "USD"),
+    ("recaudó MXN 200 millones", "es", 200e6, "MXN"),
+    ("1,5 mil millones de pesos mexicanos", "es", 1.5e9, "MXN"),  # mil millones = 10^9
+    ("US$ 12MM", "es", 12e6, "USD"),
+    ("una inversión de 10 mdd", "es", 10e6, "USD"),  # millones de dólares (Mexico)
+    ("500 mdp", "es", 500e6, "MXN"),  # millones de pesos (Mexico)
+    ("COP 20.000 millones", "es", 20e9, "COP"),
+    ("CLP 1.500 millones", "es", 1.5e9, "CLP"),
+    ("S/ 8 millones", "es", 8e6, "PEN"),
+    ("U$S 3 millones", "es", 3e6, "USD"),  # Argentina
+    ("US$ 1 millón", "es", 1e6, "USD"),
+    ("un millón de dólares", "es", 1e6, "USD"),
+    ("2 billones de pesos colombianos", "es", 2e12, "COP"),  # billón = 10^12 in Spanish
+    ("US$ 2,1 millones", "es", 2.1e6, "USD"),
+    ("5 millones USD", "es", 5e6, "USD"),
+    # Portuguese
+    ("captou R$ 12 milhões", "pt", 12e6, "BRL"),
+    ("US$ 1,8 bi", "pt", 1.8e9, "USD"),
+    ("R$ 1,5 bilhão", "pt", 1.5e9, "BRL"),
+    ("R$ 1,2 milhão", "pt", 1.2e6, "BRL"),
+    ("R$ 500 mil", "pt", 500e3, "BRL"),  # mil = thousand
+    ("US$ 10 mi", "pt", 10e6, "USD"),
+    ("R$ 3 mi", "pt", 3e6, "BRL"),
+    ("€ 2 milhões", "pt", 2e6, "EUR"),
+    ("R$ 14 bilhões", "pt", 14e9, "BRL"),
+])
+def test_money_per_language(text, language, amount, currency):
+    money = _one(text, language)
+    assert (money.amount, money.currency, money.qualifier) == (pytest.approx(amount), currency, "exact")
+    assert money.low == money.high == pytest.approx(amount)
+
+
+@pytest.mark.parametrize("text, language, qualifier, amount, low, high", [
+    ("up to $30 million", "en", "up_to", 30e6, None, 30e6),
+    ("as much as $300 million", "en", "up_to", 300e6, None, 300e6),
+    ("hasta 100 millones de dólares", "es", "up_to", 100e6, None, 100e6),
+    ("até R$ 200 milhões", "pt", "up_to", 200e6, None, 200e6),
+    ("more than $10 million", "en", "at_least", 10e6, 10e6, None),
+    ("más de 10 millones de dólares", "es", "at_least", 10e6, 10e6, None),
+    ("mais de US$ 3 milhões", "pt", "at_least", 3e6, 3e6, None),
+    ("around $5 million", "en", "approx", 5e6, None, None),
+    ("cerca de US$ 750.000", "es", "approx", 750e3, None, None),
+    ("unos US$ 200 millones", "es", "approx", 200e6, None, None),
+    ("US$ 5-7 millones", "es", "range", 5e6, 5e6, 7e6),  # a range: amount is the lower bound
+    ("entre US$ 5 y 7 millones", "es", "range", 5e6, 5e6, 7e6),
+    ("between $20 million and $25 million", "en", "range", 20e6, 20e6, 25e6),
+    ("$20M-$25M", "en", "range", 20e6, 20e6, 25e6),
+    ("entre R$ 10 milhões e R$ 15 milhões", "pt", "range", 10e6, 10e6, 15e6),
+])
+def test_money_qualifiers(text, language, qualifier, amount, low, high):
+    money = _one(text, language)
+    assert money.qualifier == qualifier
+    assert money.amount == pytest.approx(amount)
+    assert (money.low, money.high) == (pytest.approx(low) if low else None, pytest.approx(high) if high else None)
+
+
+@pytest.mark.parametrize("text, language, currency, rule", [
+    ("raised $18 million", "en", "USD", "dollar_sign"),  # "$" in English is USD
+    ("levantó $18 millones en una ronda Serie A", "es", "USD", "dollar_sign"),  # a startup round in dollars
+    ("levantó $15 millones de dólares", "es", "USD", "stated"),
+    ("levantó $2.000 millones en una ronda semilla", "es", None, None),  # 10^9 or more: pesos, whose?
+    ("vende $500 millones de pesos al mes", "es", None, None),  # pesos of an unknown country
+    ("una ronda de $3 millones, unos 60 millones de pesos", "es", None, None),  # the sentence says pesos
+    ("recaudó 5 millones en su ronda", "es", None, None),  # no currency at all
+])
+def test_currency_rules(text, language, currency, rule):
+    money = find_money(text, language)[0]
+    assert (money.currency, money.currency_rule) == (currency, rule)
+
+
+@pytest.mark.parametrize("text", [
+    "the app has 3 million users", "atiende a 500 mil clientes", "cerró 18 rondas en 2024", "creció 15%",
+    "Juris360 expands", "listed on the B3 exchange", "a Series B2 round", "3 millones de usuarios",
+])
+def test_not_money(text):
+    assert find_money(text, "es") == []
+
+
+# --- round types and investors ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, canonical", [
+    ("Série A", "series_a"), ("Serie B", "series_b"), ("Series A+", "series_a"), ("a Series D", "series_d"),
+    ("ronda semilla", "seed"), ("rodada seed", "seed"), ("rodada semente", "seed"), ("seed extension", "seed"),
+    ("pre-seed", "pre_seed"), ("pré-seed", "pre_seed"), ("presemilla", "pre_seed"), ("pré-Série A", "pre_series_a"),
+    ("rodada ponte", "bridge"), ("bridge round", "bridge"), ("ronda puente", "bridge"),
+    ("venture debt", "debt"), ("línea de crédito", "debt"), ("FIDC", "debt"), ("dívida", "debt"),
+    ("growth equity", "growth"), ("ronda de crecimiento", "growth"), ("rodada anjo", "angel"),
+    ("inversión estratégica", "strategic"), ("convertible note", "convertible"),
+    ("la serie a de fútbol", None),  # a series letter must be a capital
+    ("ronda de inversión", None),
+])
+def test_round_types(text, canonical):
+    assert canonical_round_type(text) == canonical
+
+
+@pytest.mark.parametrize("text, leads, others", [
+    ("raised $5M led by Andes Ventures, with participation from Q9 Investors and Norte Capital.",
+     ("Andes Ventures",), ("Q9 Investors", "Norte Capital")),
+    ("co-led by Atlántico Ventures and Cóndor Partners Fund II.",
+     ("Atlántico Ventures", "Cóndor Partners Fund II"), ()),
+    ("liderada por Tigre Global Partners y Sierra Madre Capital.", ("Tigre Global Partners", "Sierra Madre Capital"),
+     ()),
+    ("liderada pela Kestrel Growth e pela Tigre Global Partners.", ("Kestrel Growth", "Tigre Global Partners"), ()),
+    ("liderada por el fondo español Iberia Tech Capital.", ("Iberia Tech Capital",), ()),
+    ("com participação de Mata Atlântica Ventures e investidores-anjo.", (), ("Mata Atlântica Ventures",)),
+    ("The round was led by Sierra Madre Capital. ", ("Sierra Madre Capital",), ()),
+    ("Pico Ventures led the round, the company said.", ("Pico Ventures",), ()),
+    ("liderada por Kestrel Growth, la colombiana Saludia suma US$ 45 millones", ("Kestrel Growth",), ()),
+])
+def test_investors(text, leads, others):
+    found = find_investors(text, find_money(text))
+    assert (found.leads, found.others) == (leads, others)
+
+
+# --- rounds and look-alikes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, language, reason", [
+    ("Pagonet has acquired Cuentas Claras for $45 million.", "en", "acquisition"),
+    ("A Kash foi comprada pelo grupo Ibirapuera por R$ 500 milhões.", "pt", "acquisition"),
+    ("Andes Ventures closes $100M fund to back early-stage startups", "en", "fund_close"),
+    ("A gestora Ipê Ventures fecha fundo de R$ 400 milhões.", "pt", "fund_close"),
+    ("Cementos Sierra colocó bonos por US$ 500 millones.", "es", "bond"),
+    ("A Nuvem Sul captou R$ 2 bilhões com a emissão de debêntures verdes.", "pt", "bond"),
+    ("Trigal won a $150,000 grant from an innovation lab.", "en", "grant"),
+    ("Latin American startups raised $2.1 billion in the first quarter.", "en", "aggregate"),
+    ("The company has raised a total of $85 million since its founding.", "en", "aggregate"),
+    ("Finly is in talks to raise $150 million, sources said.", "en", "rumour"),
+    ("La fintech Kredi negocia una ronda de US$ 80 millones.", "es", "rumour"),
+    ("Nubecita raised $250 million in its IPO on the Nasdaq.", "en", "ipo"),
+    ("NimbusCo invertirá 5.000 millones de dólares en México.", "es", "other"),
+    ("Kuali had previously raised a $3 million seed round in 2021.", "en", "other"),
+])
+def test_look_alikes_are_kept_with_their_reason(text, language, reason):
+    (event,) = extract_events(text, language)
+    assert (event.is_round, event.not_round_reason) == (False, reason)
+    assert event.amount is not None and event.lead_investors == ()
+
+
+def test_negotiation_is_not_a_rumour_and_a_fund_as_lead_is_not_a_fund_close():
+    (event,) = extract_events("Tras meses de negociación, la fintech Kash cerró una ronda Serie A de 22 millones de "
+                              "dólares liderada por el fondo Quetzal Capital.", "es")
+    assert (event.is_round, event.company, event.lead_investors) == (True, "Kash", ("Quetzal Capital",))
+
+
+def test_valuation_and_running_total_are_not_the_round_amount():
+    (event,) = extract_events("São Paulo's Votu raised a $60 million Series D at a $1.1 billion valuation, "
+                              "bringing its total funding to $150 million.", "en")
+    assert (event.company, event.amount, event.round_type_text) == ("Votu", 60e6, "Series D")
+
+
+def test_a_past_round_in_the_same_sentence_is_background():
+    (event,) = extract_events("Kuali, que en 2022 había levantado US$ 3 millones, cerró ahora una Serie A de "
+                              "US$ 12 millones liderada por Andes Ventures.", "es")
+    assert (event.is_round, event.amount, event.round_type) == (True, 12e6, "series_a")
+
+
+@pytest.mark.parametrize("text", [
+    "Backed by Andes Ventures, Kuali sells its app for $5 a month.",  # a price, not a round
+    "Kuali raised prices last week.",  # no amount
+])
+def test_no_event(text):
+    assert extract_events(text, "en") == []
+
+
+def test_acquiring_customers_is_not_an_acquisition():
+    (event,) = extract_events("Kuali raised $12M in a Series A to acquire customers in Mexico.", "en")
+    assert (event.is_round, event.amount) == (True, 12e6)
+
+
+def test_unknown_currency_lowers_confidence():
+    stated = extract_events("La chilena Segurito levantó US$ 2 millones en una ronda semilla.", "es")[0]
+    unknown = extract_events("La chilena Segurito levantó $2.000 millones en una ronda semilla.", "es")[0]
+    assert (stated.currency, unknown.currency) == ("USD", None)
+    assert unknown.confidence < stated.confidence
+    assert 0 < unknown.confidence <= 0.95
+
+
+def test_an_announced_round_without_amount():
+    (event,) = extract_events("Fintech startup Lumo has raised an undisclosed seed round led by Ipê Ventures.", "en")
+    assert (event.is_round, event.company, event.amount, event.round_type) == (True, "Lumo", None, "seed")
+
+
+# --- whole articles ---------------------------------------------------------------------------
+
+ARTICLE = """São Paulo-based Kuali, a logistics startup, has raised US$ 12 million in a Series A round.
+The round was led by Andes Ventures, with participation from Q9 Investors.
+The company, founded in 2019, handles more than 2 million deliveries per month. The money will fund hiring.
+Kuali had previously raised a US$ 3 million seed round in 2021.
+Latin American logistics startups raised US$ 1.2 billion last year, according to industry data."""
+
+
+def test_an_article_gives_one_event_per_statement():
+    events = extract_events(ARTICLE, "en", title="Kuali raises US$ 12M Series A to expand its network")
+    summary = [(e.is_round, e.not_round_reason, e.company, e.amount) for e in events]
+    assert summary == [(True, None, "Kuali", 12e6), (False, "other", "Kuali", 3e6),
+                       (False, "aggregate", None, 1.2e9)]  # a market total names no company
+    round_ = events[0]
+    assert round_.lead_investors == ("Andes Ventures",)  # from the next sentence
+    assert round_.investors == ("Andes Ventures", "Q9 Investors")
+    assert round_.sentence.startswith("São Paulo-based Kuali")  # the body's sentence, richer than the title
+
+
+def test_the_title_names_the_company_a_body_sentence_leaves_out():
+    events = extract_events("The company raised US$ 4 million in a seed round led by Ola Ventures.", "en",
+                            title="Pagoya, the Monterrey payments startup, gets new backing")
+    assert [(e.company, e.amount) for e in events] == [("Pagoya", 4e6)]
+
+
+def test_split_sentences_keeps_abbreviations():
+    text = "Grupo Andino S.A. compró Rutafy. La empresa de EE.UU. invirtió US$ 2.4 millones.\nOtra línea"
+    assert split_sentences(text) == ["Grupo Andino S.A. compró Rutafy.", "La empresa de EE.UU. invirtió US$ 2.4 "
+                                     "millones.", "Otra línea"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Kuali has raised US$ 12 million in a Series A round led by Andes Ventures", "en"),
+    ("La fintech mexicana levantó 2,5 millones de dólares en una ronda semilla", "es"),
+    ("A startup paulista captou R$ 12 milhões em uma rodada seed liderada pela gestora", "pt"),
+    ("Kuali", None),
+])
+def test_guess_language(text, language):
+    assert guess_language(text) == language
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kuali raises $12M Series A", True), ("Rutafy levanta ronda semilla", True), ("Kash capta R$ 40 milhões", True),
+    ("Andes Ventures fecha fundo", True), ("NimbusCo anuncia investimento de R$ 14 bilhões", True),
+    ("Evento reúne comunidade de IA em São Paulo", False), ("Open finance rules for fintechs", False),
+    ("Investment trends in 2025", False),  # a weak word without an amount
+])
+def test_looks_like_funding(text, expected):
+    assert looks_like_funding(text) is expected
+
+
+# --- the labelled set and the quality bar -----------------------------------------------------
+
+
+def test_labelled_set_shape():
+    items = _benchmark().load()
+    assert len(items) >= 120
+    assert len({i["id"] for i in items}) == len(items)
+    assert sum(not i["expect"]["is_round"] for i in items) >= 40
+    assert Counter(i["lang"] for i in items).keys() == {"en", "es", "pt"}
+    held_out = sum(i["split"] != "dev" for i in items) / len(items)
+    assert 0.25 <= held_out <= 0.5
+    reasons = {i["expect"]["not_round_reason"] for i in items if not i["expect"]["is_round"]}
+    assert {"acquisition", "fund_close", "bond", "grant", "aggregate", "rumour", "ipo"} <= reasons
+
+
+def test_quality_bar_on_the_whole_labelled_set():
+    bench = _benchmark()
+    result = bench.evaluate(bench.load())
+    assert result.scores["is_round"].f1 >= 0.9
+    assert result.scores["amount+currency"].f1 >= 0.9
+
+
+def test_held_out_splits_are_scored_too():
+    bench = _benchmark()
+    items = bench.load()
+    for split in ("test", "blind"):
+        result = bench.evaluate([i for i in items if i["split"] == split])
+        assert result.items > 0
+        assert result.scores["is_round"].f1 >= 0.8, split
