@@ -320,8 +320,14 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
     assert query(settings, """select count(*) from fct_funding_claims where claim_source = 'sec_form_d'""") == \
         query(settings, """select count(distinct offering_key) from staging.stg_sec_form_d__offerings
                            where not is_pooled_investment_fund""")
+    # every claim shows its evidence: a URL, or the publication / sentence / filing it rests on
     assert query(settings, """select count(*) from fct_funding_claims
-        where evidence_url is null or source_name is null or snapshot_id is null""") == [(0,)]
+        where (evidence_url is null and evidence_text is null) or source_name is null or snapshot_id is null""") == [(0,)]
+    # news: the three sample rounds reach their registry organisations; the look-alikes stay out
+    assert query(settings, """select organization_id, match_rule from fct_funding_claims
+        where claim_source = 'news' order by 1""") == [("maritaca-ai", "name"), ("notco", "name"), ("tractian", "name")]
+    assert query(settings, """select count(*), list(distinct not_round_reason order by not_round_reason)
+        from staging.stg_news__funding_events where not is_round""") == [(3, ["aggregate", "fund_close"])]
     # a registry organisation's holding company is matched to it
     assert query(settings, """select organization_id, country_iso2, match_rule from fct_funding_rounds
         where headline_source = 'sec_form_d' and organization_id = 'tractian'""") == [("tractian", "BR", "source_id")]

@@ -23,7 +23,7 @@ with registry as (
         cast(null as bigint) as investor_count_stated,
         case r.confidence when 'reported' then 0.9 when 'claimed' then 0.7 when 'estimated' then 0.6 end
             as confidence_score,
-        r.note as evidence_text,
+        nullif(concat_ws(': ', r.source_publication, r.note), '') as evidence_text,
         coalesce(r.source_url, r.record_url) as evidence_url,
         false as is_licensed,
         {{ select_provenance('r') }}
