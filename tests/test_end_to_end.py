@@ -322,7 +322,8 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
                            where not is_pooled_investment_fund""")
     # every claim shows its evidence: a URL, or the publication / sentence / filing it rests on
     assert query(settings, """select count(*) from fct_funding_claims
-        where (evidence_url is null and evidence_text is null) or source_name is null or snapshot_id is null""") == [(0,)]
+        where (evidence_url is null and evidence_text is null)
+           or source_name is null or snapshot_id is null""") == [(0,)]
     # news: the three sample rounds reach their registry organisations; the look-alikes stay out
     assert query(settings, """select organization_id, match_rule from fct_funding_claims
         where claim_source = 'news' order by 1""") == [("maritaca-ai", "name"), ("notco", "name"), ("tractian", "name")]

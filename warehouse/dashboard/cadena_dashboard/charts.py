@@ -37,7 +37,7 @@ def outline_features() -> list[dict]:
 
 def wrap_label(text: str, width: int = 11) -> str:
     """``a|b|c`` lines for an axis label (split back with ``labelExpr``)."""
-    return "|".join(textwrap.wrap(str(text), width)) or str(text)
+    return "|".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
 
 
 def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, value_title: str, x_order: list[str],

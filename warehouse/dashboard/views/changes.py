@@ -6,7 +6,7 @@ import json
 
 import altair as alt
 import streamlit as st
-from cadena_dashboard import charts, ui
+from cadena_dashboard import ui
 
 
 def _fields(text) -> dict:
@@ -79,13 +79,13 @@ with ui.page("changes", "Change feed",
 
         per_day = (view.assign(day=view["changed_at"].dt.strftime("%Y-%m-%d"))
                    .groupby(["day", "entity_type", "change_type"], as_index=False).size())
-        st.altair_chart(charts.fit_x(alt.Chart(per_day).mark_bar().encode(
+        st.altair_chart(alt.Chart(per_day).mark_bar().encode(
             x=alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(size):Q", title="Events"),
             color=alt.Color("entity_type:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
             tooltip=[alt.Tooltip("day:O", title="Day"), "entity_type:N", "change_type:N",
                      alt.Tooltip("sum(size):Q", title="Events")],
-        ).properties(height=200, width=alt.Step(60))), width="stretch")
+        ).properties(height=200, width=alt.Step(48), autosize=alt.AutoSizeParams(type="pad")), width="content")
         ui.source("mart_changes", note="one bar per day")
 
         table = view.assign(what=[summary(t, b, a) for t, b, a in

@@ -75,7 +75,10 @@ with ui.page("funding", "Funding",
                        "disagree on the amount or date (is_conflicting); the table below flags them.]")
 
         st.subheader("By quarter and layer")
-        by_q = ui.q("select * from mart_funding__country_layer_quarter")
+        by_q = (ui.q("select * from mart_funding__country_layer_quarter")
+                if ui.has("mart_funding__country_layer_quarter") else
+                ui.q("select null::varchar as country_iso2, null::varchar as layer_code, null::varchar as layer_name, "
+                     "null::varchar as round_quarter, 0 as round_count, 0.0 as usd_raised where false"))
         if chosen_countries:
             by_q = by_q[by_q["country_iso2"].isin(chosen_countries)]
         if chosen_layers:
@@ -102,7 +105,10 @@ with ui.page("funding", "Funding",
                       note="a round of an organisation in two layers counts in both, so stacks can exceed the "
                            "total above", sample_rows=sample_rows)
 
-            st.subheader("By country")
+        st.subheader("By country")
+        if converted.empty:
+            ui.empty_state("fund-country-empty", "No round with a USD amount in this selection.")
+        else:
             # layers double-count a round: take country totals from the rounds themselves
             per_country = (converted.assign(year=converted["round_quarter"].str[:4])
                            .groupby(["country", "year"], as_index=False)
@@ -126,8 +132,12 @@ with ui.page("funding", "Funding",
                 ui.source("fct_funding_rounds", sample_rows=sample_rows)
 
         st.subheader("Top investors")
-        links = ui.q("""select b.round_id, b.investor_id, b.is_lead, i.investor_name
-                        from bridge_round_investors b left join dim_investors i using (investor_id)""")
+        if ui.has("bridge_round_investors") and ui.has("dim_investors"):
+            links = ui.q("""select b.round_id, b.investor_id, b.is_lead, i.investor_name
+                            from bridge_round_investors b left join dim_investors i using (investor_id)""")
+        else:
+            links = ui.q("select null::varchar as round_id, null::varchar as investor_id, null::boolean as is_lead, "
+                         "null::varchar as investor_name where false")
         links = links[links["round_id"].isin(view["round_id"])].merge(
             view[["round_id", "amount_usd", "amount_status"]], on="round_id")
         if links.empty:
@@ -178,6 +188,10 @@ with ui.page("funding", "Funding",
             rec = ui.q("select * from mart_funding__reconciliation order by country_iso2, year")
             if chosen_countries:
                 rec = rec[rec["country_iso2"].isin(chosen_countries)]
+            series = sorted(rec["owid_series"].dropna().unique())
+            if len(series) > 1:
+                chosen_series = st.selectbox("OWID series", series, key="fund-owid-series")
+                rec = rec[rec["owid_series"] == chosen_series]
             rec_long = rec.melt(id_vars=["country_name", "year", "owid_series", "coverage_ratio"],
                                 value_vars=["deal_usd", "owid_usd"], var_name="series", value_name="usd")
             rec_long["series"] = rec_long["series"].map({"deal_usd": "Cadena deals", "owid_usd": "OWID estimate"})
@@ -194,4 +208,5 @@ with ui.page("funding", "Funding",
                              alt.Tooltip("coverage_ratio:Q", format=".0%"), "owid_series:N"],
                 ).properties(height=160, width=220), width="content")
                 ui.source("mart_funding__reconciliation",
-                          note="coverage_ratio = the deals Cadena found / OWID's private-investment estimate")
+                          note="coverage_ratio = the deals Cadena found (nominal USD) / OWID's private-investment "
+                               "estimate (constant 2021 USD)")
