@@ -7,8 +7,9 @@ import os
 from dagster import AssetSpec, Definitions, in_process_executor
 
 from orchestration.alerts import alert_on_run_failure, email_sensor
+from orchestration.freshness import mart_inputs_fresh
 from orchestration.ingest import INGEST_ASSETS
-from orchestration.jobs import JOBS, MART_FRESHNESS_CHECKS, SCHEDULES, SENSORS
+from orchestration.jobs import JOBS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
@@ -22,7 +23,7 @@ LOADER_TABLES = [
 
 defs = Definitions(
     assets=[*INGEST_ASSETS, *LOADER_TABLES, cadena_dbt_assets, published_warehouse],
-    asset_checks=MART_FRESHNESS_CHECKS,
+    asset_checks=[mart_inputs_fresh],
     jobs=JOBS,
     schedules=SCHEDULES,
     sensors=[*SENSORS, alert_on_run_failure, *filter(None, [email_sensor(os.environ)])],

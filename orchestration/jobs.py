@@ -15,8 +15,6 @@ than spawning a process per step, and steps share the single writer pool anyway.
 """
 
 
-from datetime import timedelta
-
 from dagster import (
     AssetKey,
     AssetSelection,
@@ -28,8 +26,6 @@ from dagster import (
     RunStatusSensorContext,
     ScheduleDefinition,
     SkipReason,
-    build_last_update_freshness_checks,
-    build_sensor_for_freshness_checks,
     define_asset_job,
     in_process_executor,
     run_status_sensor,
@@ -37,8 +33,9 @@ from dagster import (
 
 from ingestors.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
+from orchestration.freshness import mart_inputs_fresh
 from orchestration.ingest import source_asset_keys
-from orchestration.transform import MART_KEYS, cadena_dbt_assets, published_warehouse
+from orchestration.transform import cadena_dbt_assets, published_warehouse
 
 CRON = {
     "daily": "15 5 * * *",
@@ -135,14 +132,20 @@ SENSORS = [build_after_ingest, build_after_partly_failed_ingest]
 JOBS = [*INGEST_JOBS.values(), build_and_publish_job, refresh_all_job]
 
 
-# Marts rebuild whenever a source changes; the daily sources change most days.
-# A mart untouched for longer than the weekly cadence plus a day means the
-# pipeline is not running (or every source is failing): warn.
-MART_STALE_AFTER = timedelta(days=8)
-MART_FRESHNESS_CHECKS = build_last_update_freshness_checks(assets=MART_KEYS, lower_bound_delta=MART_STALE_AFTER)
-mart_freshness_sensor = build_sensor_for_freshness_checks(
-    freshness_checks=MART_FRESHNESS_CHECKS,
-    name="mart_freshness",
-    default_status=DefaultSensorStatus.RUNNING,
+# Every mart's inputs_within_cadence check (orchestration/freshness.py) runs
+# after each build, and daily on its own so a stalled pipeline shows up.
+check_freshness_job = define_asset_job(
+    name="check_freshness",
+    selection=AssetSelection.checks(mart_inputs_fresh),
+    executor_def=in_process_executor,
+    description="Is every mart built from sources fetched within their cadence?",
 )
-SENSORS.append(mart_freshness_sensor)
+JOBS.append(check_freshness_job)
+SCHEDULES.append(ScheduleDefinition(
+    name="freshness_daily",
+    job=check_freshness_job,
+    cron_schedule="0 7 * * *",
+    execution_timezone="UTC",
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Check the marts' inputs are within their cadence (after the morning ingests).",
+))

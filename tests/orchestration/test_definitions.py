@@ -106,7 +106,7 @@ def test_dbt_tests_are_asset_checks(graph):
     assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
     assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
     assert "raw/world_bank/observations:fetched_within_cadence" in checks
-    assert "mart_infrastructure__country:freshness_check" in checks
+    assert "mart_infrastructure__country:inputs_within_cadence" in checks
     assert len(checks) >= 100
 
 
@@ -122,14 +122,15 @@ def test_every_writer_shares_one_pool(defs):
 
 def test_schedules_jobs_and_sensors_are_pinned(defs):
     assert sorted((s.name, s.cron_schedule) for s in defs.schedules) == [
-        ("daily_sources", "15 5 * * *"), ("monthly_sources", "45 5 2 * *"),
+        ("daily_sources", "15 5 * * *"), ("freshness_daily", "0 7 * * *"), ("monthly_sources", "45 5 2 * *"),
         ("quarterly_sources", "0 6 15 2,5,8,11 *"), ("weekly_sources", "30 5 * * 1"),
     ]
     assert sorted(j.name for j in defs.jobs) == [
-        "build_and_publish", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_weekly", "refresh_all",
+        "build_and_publish", "check_freshness", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_weekly",
+        "refresh_all",
     ]
     assert sorted(s.name for s in defs.sensors) == [
-        "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest", "mart_freshness"]
+        "alert_on_run_failure", "build_after_ingest", "build_after_partly_failed_ingest"]
 
 
 def test_each_cadence_job_holds_exactly_its_sources(defs):
@@ -151,3 +152,28 @@ def test_a_build_after_ingest_rebuilds_only_what_the_changed_sources_feed(graph)
             "mart_value_chain__country_layer", "snap_funding_rounds", "mart_changes", "published_warehouse"} <= keys
     assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx/rates"}
     assert not any(k.startswith("raw/") for k in keys)
+
+
+def test_a_mart_is_stale_when_a_source_it_reads_is(tmp_path):
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from ingestors.config import Settings
+    from orchestration.freshness import source_verdicts, upstream_sources
+
+    upstream = upstream_sources()
+    assert "ecb_fx" in upstream["fct_funding_rounds"] and "peeringdb" not in upstream["fct_funding_rounds"]
+    assert "peeringdb" in upstream["mart_infrastructure__country"]
+
+    settings = Settings(warehouse_dir=tmp_path, contact="tests@example.org")
+    now = datetime(2026, 6, 30, tzinfo=UTC)
+    three_days_ago = {"last_success": {"checked_at": (now - timedelta(days=3)).isoformat()}}
+    settings.state_dir.mkdir(parents=True)
+    for name, st in {"ecb_fx": three_days_ago, "world_bank": three_days_ago,
+                     "licensed_exports": {"last_attempt": {"status": "skipped"}}}.items():
+        (settings.state_dir / f"{name}.json").write_text(json.dumps(st))
+    verdicts = source_verdicts(settings, now=now)
+    assert verdicts["ecb_fx"] == "stale (3.0 days old, cadence daily)"  # a daily source
+    assert verdicts["world_bank"] == "fresh"  # a monthly one
+    assert verdicts["licensed_exports"] == "not configured"
+    assert verdicts["peeringdb"] == "never loaded"
