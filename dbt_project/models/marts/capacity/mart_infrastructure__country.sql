@@ -60,7 +60,7 @@ datacenter_mw as (
         country_iso2,
         sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
         sum(mw) filter (where status = 'under_construction') as datacenter_mw_under_construction,
-        sum(mw) filter (where status in ('planned', 'announced')) as datacenter_mw_planned
+        sum(mw) filter (where status in ('planned', 'announced') and confidence <> 'claimed') as datacenter_mw_planned
     from {{ ref('fct_datacenter_capacity') }}
     group by 1
 ),
