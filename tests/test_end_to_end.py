@@ -337,8 +337,13 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
     assert query(settings, """select count(*), list(distinct not_round_reason order by not_round_reason)
         from staging.stg_news__funding_events where not is_round""") == [(3, ["aggregate", "fund_close"])]
     # a registry organisation's holding company is matched to it
-    assert query(settings, """select organization_id, country_iso2, match_rule from fct_funding_rounds
-        where headline_source = 'sec_form_d' and organization_id = 'tractian'""") == [("tractian", "BR", "source_id")]
+    assert query(settings, """select match_rule from fct_funding_claims
+        where claim_source = 'sec_form_d' and organization_id = 'tractian'""") == [("source_id",)]
+    # ... and its Form D offering (first sale 2024-12-20) is the round the press reported on 2025-01-14:
+    # one round, two claims, the news claim giving the headline (the registry has no Tractian round)
+    assert query(settings, """select country_iso2, claims_count, sources, headline_source, is_conflicting
+        from fct_funding_rounds where organization_id = 'tractian'""") == [
+        ("BR", 2, ["news", "sec_form_d"], "news", False)]
 
 
 def test_funding_marts_add_up(offline_warehouse):
