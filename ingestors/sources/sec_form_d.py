@@ -61,8 +61,10 @@ business has a LatAm EDGAR code (``EDGAR_LATAM``: every country of
 ``ingestors.countries`` that has one; Curaçao, Sint Maarten and the BES islands
 have none, only the dissolved Netherlands Antilles' ``P8``, which is not
 mapped), and those whose primary issuer's name equals, once normalised
-(``ingestors.resolution.normalise_name``), a registry organisation's name or
-alias: a LatAm startup raising through a US holding company. The registry id is
+(``ingestors.resolution.normalise_name``), the name or alias of a registry
+organisation headquartered in LatAm (aliases of fewer than six letters left
+out: "Scala" or "B3" name unrelated US issuers too): a LatAm startup raising
+through a US holding company. The registry id is
 recorded either way. Each filing is a row; amendments are marked
 (``is_amendment``, ``previous_accession_number``) for the warehouse to collapse.
 Cayman Islands and British Virgin Islands addresses (in the LatAm seed) bring
@@ -99,6 +101,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from ingestors import config, curated
+from ingestors.countries import latam
 from ingestors.errors import FetchError, RecordError, SourceSkipped
 from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.resolution import normalise_name
@@ -255,12 +258,20 @@ def user_agent(contact: str) -> str:
     return f"Cadena {contact}"
 
 
+# A short one-word alias ("Scala", "B3", "CAF") is also the name of unrelated US issuers.
+MIN_ALIAS_CHARS = 6
+
+
 def registry_names() -> list[dict[str, str]]:
-    """Every curated organisation's name and aliases, each with the organisation id."""
+    """The names (and long enough aliases) of the curated organisations headquartered in LatAm, each with
+    its id. Global companies in the registry (AWS, Google, Brookfield ...) are left out: the point is a
+    LatAm organisation raising through a US holding company, and their names would match unrelated filers."""
+    latam_codes = {c.iso2 for c in latam()}
     return [
-        {"organization_id": entry.organization.id, "name": name}
-        for entry in curated.load()
-        for name in (entry.organization.name, *entry.organization.aliases)
+        {"organization_id": org.id, "name": name}
+        for org in (entry.organization for entry in curated.load())
+        if org.hq.country in latam_codes
+        for name in (org.name, *(a for a in org.aliases if len(normalise_name(a)) >= MIN_ALIAS_CHARS))
     ]
 
 

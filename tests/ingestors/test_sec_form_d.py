@@ -89,6 +89,9 @@ def _unlimited():
     return dataclasses.replace(sec.SOURCE, plan=FetchPlan(sample_routes=sec.SOURCE.plan.sample_routes))
 
 
+REAL_REGISTRY_NAMES = sec.registry_names  # before the fixture below replaces it
+
+
 @pytest.fixture(autouse=True)
 def _fixed(monkeypatch):
     """A fixed day and registry, and no quarter window from the environment."""
@@ -548,3 +551,13 @@ def test_real_data_sets_parse(tmp_path):
     rows = result.rows.get("offerings", [])
     assert all(r["match_reason"] in ("latam_address", "registry_name") for r in rows)
     assert len(result.quarantine) <= max(5, len(rows) // 50)  # a few typos, not a misread column
+
+
+def test_registry_names_are_latam_organisations_and_long_enough_aliases():
+    names = REAL_REGISTRY_NAMES()
+    ids = {n["organization_id"] for n in names}
+    assert "tractian" in ids and "scala-data-centers" in ids
+    # global companies in the registry would match unrelated US filers: left out
+    assert not ids & {"amazon-web-services", "equinix", "brookfield", "aligned-data-centers"}
+    spellings = {n["name"] for n in names}
+    assert "Scala Data Centers" in spellings and "Scala" not in spellings  # a short alias names other issuers too
