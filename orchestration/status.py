@@ -14,9 +14,8 @@ from typing import Any
 
 from ingestors import state
 from ingestors.config import Settings
+from ingestors.publish import MART_PREFIXES
 from ingestors.sources import ALL
-
-MART_PREFIXES = ("dim_", "fct_", "bridge_", "mart_")
 
 
 @cache

@@ -8,7 +8,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingestors.publish import publish
+from ingestors.publish import MART_PREFIXES, publish
 from ingestors.sources import BY_NAME
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, ensure_manifest
 from orchestration.resources import WRITER_POOL, CadenaResource
@@ -62,7 +62,7 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
     yield from dbt.cli(["build"], context=context).stream()
 
 
-MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(("dim_", "fct_", "bridge_", "mart_"))]
+MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PREFIXES)]
 
 
 @asset(

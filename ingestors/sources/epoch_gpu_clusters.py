@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
 from ingestors.countries import lookup_name
 from ingestors.errors import RecordError
+from ingestors.numbers import parse_number
 from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
 
 CSV_URL = "https://epoch.ai/data/gpu_clusters.csv"
@@ -78,7 +78,6 @@ REQUIRED_COLUMNS = (
 )
 
 _SOURCE_COLUMN = re.compile(r"Source (\d+)")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -112,21 +111,6 @@ class Cluster(Row):
     single_cluster: bool | None
     include_in_standard_analysis: bool | None
     source_urls: list[str]
-
-
-def parse_number(column: str, value: str) -> float | None:
-    text = value.strip()
-    if not text:
-        return None
-    if _THOUSANDS.fullmatch(text):
-        text = text.replace(",", "")
-    try:
-        number = float(text)
-    except ValueError:
-        raise RecordError(f"{column}: not a number: {value!r}") from None
-    if not math.isfinite(number):
-        raise RecordError(f"{column}: not a finite number: {value!r}")
-    return number
 
 
 def parse_date(column: str, value: str) -> date | None:

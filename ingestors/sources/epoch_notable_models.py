@@ -34,10 +34,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
-
 # Private helpers of the GPU clusters source, shared on purpose (same publisher, same quirks).
-from ingestors.sources.epoch_gpu_clusters import clean_text, latam_records, parse_date, parse_number, read_csv
+from ingestors.numbers import parse_number
+from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.sources.epoch_gpu_clusters import clean_text, latam_records, parse_date, read_csv
 
 CSV_URL = "https://epoch.ai/data/notable_ai_models.csv"
 FILE = "notable_ai_models.csv"

@@ -70,6 +70,7 @@ from ingestors import config
 from ingestors.countries import fold, lookup_name
 from ingestors.errors import FetchError, RecordError, SourceSkipped
 from ingestors.gpus import canonical_gpu_model
+from ingestors.numbers import parse_number
 from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
 
 NAME = "top500"
@@ -83,7 +84,6 @@ XLSX_ENV = config.TOP500_XLSX
 USERNAME_ENV, PASSWORD_ENV = config.TOP500_USERNAME, config.TOP500_PASSWORD
 
 _FILE_NAME = re.compile(r"TOP500_(\d{4})(0[1-9]|1[0-2])\.xlsx", re.IGNORECASE)
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 HEADER_SEARCH_ROWS = 10  # the header is the first row; tolerate a title row or two above it
 
 
@@ -317,13 +317,7 @@ def _number(header: str, value: Any) -> float | None:
     if isinstance(value, bool):
         raise RecordError(f"{header}: not a number: {value!r}")
     if isinstance(value, str):
-        text = value.strip()
-        if _THOUSANDS.fullmatch(text):
-            text = text.replace(",", "")
-        try:
-            value = float(text)
-        except ValueError:
-            raise RecordError(f"{header}: not a number: {value!r}") from None
+        return parse_number(header, value)
     if not isinstance(value, (int, float)) or not math.isfinite(value):
         raise RecordError(f"{header}: not a finite number: {value!r}")
     return value
