@@ -1,6 +1,6 @@
 """The curated registry: what no API gives, kept as YAML in the repository.
 
-One file per organisation under ``ingestors/organizations/<id>.yaml``. Each
+One file per organisation under ``warehouse/registry/organizations/<id>.yaml``. Each
 file records the organisation's type, headquarters, website and identifiers,
 its layers in the value chain with the evidence for each, its dependencies on
 other organisations, data-center capacity announcements, GPU deployments and
@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ingestors.config import REPO_ROOT
 
-REGISTRY_DIR = Path(__file__).resolve().parent / "organizations"
+REGISTRY_DIR = REPO_ROOT / "warehouse" / "registry" / "organizations"
 LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"
 SUB_LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_sub_layers.csv"
 

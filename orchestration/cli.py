@@ -265,7 +265,7 @@ def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
 
 @main.group("registry")
 def registry_group() -> None:
-    """The curated registry of organisations (ingestors/organizations/*.yaml)."""
+    """The curated registry of organisations (warehouse/registry/organizations/*.yaml)."""
 
 
 @registry_group.command("check")

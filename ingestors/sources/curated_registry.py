@@ -1,4 +1,4 @@
-"""The curated registry (``ingestors/organizations/*.yaml``) as a source.
+"""The curated registry (``warehouse/registry/organizations/*.yaml``) as a source.
 
 Nothing is fetched over the network: the files in the repository are the
 publisher. Each run copies them into a snapshot (so a change to the registry is
@@ -131,7 +131,7 @@ def parse(snapshot) -> Iterator[Record | Reject]:
         bad_refs.setdefault(org_id, []).append(problem)
     known = {e.organization.id for e in entries}
     for entry in entries:
-        org, rel = entry.organization, f"ingestors/organizations/{entry.path.name}"
+        org, rel = entry.organization, f"warehouse/registry/organizations/{entry.path.name}"
         yield Record("organizations", {
             "organization_id": org.id, "name": org.name, "aliases": org.aliases, "org_type": org.type,
             "hq_country_iso2": org.hq.country, "hq_city": org.hq.city, "website": org.website,
@@ -181,8 +181,8 @@ SOURCE = Source(
     family="organisations",
     title="Curated registry",
     description="Organisations, their value-chain layers with evidence, dependencies, capacity and GPU "
-                "announcements, kept by hand in ingestors/organizations/*.yaml.",
-    homepage="https://github.com/cadena-latam/cadena/tree/main/ingestors/organizations",
+                "announcements, kept by hand in warehouse/registry/organizations/*.yaml.",
+    homepage="https://github.com/cadena-latam/cadena/tree/main/warehouse/registry/organizations",
     licence="CC BY 4.0 (Cadena contributors); each fact cites its own source",
     cadence="daily",
     tables=(
