@@ -22,7 +22,7 @@ from dagster import (
     run_failure_sensor,
 )
 
-from ingestors import config
+from ingestors.core import config
 
 WEBHOOK_ENV = "CADENA_ALERT_WEBHOOK_URL"
 

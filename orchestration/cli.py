@@ -25,8 +25,8 @@ from pathlib import Path
 
 import click
 
-from ingestors import state
-from ingestors.config import REPO_ROOT, Settings
+from ingestors.core import state
+from ingestors.core.config import REPO_ROOT, Settings
 from ingestors.sources import ALL, BY_NAME
 
 DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
@@ -209,7 +209,7 @@ def status_cmd(as_json: bool) -> None:
 @click.option("--rollback", is_flag=True, help="Go back to the publication before the current one.")
 def publish_cmd(rollback: bool) -> None:
     """Publish the working database as the read-only copy with exports (after a good build)."""
-    from ingestors import publish as pub
+    from ingestors.core import publish as pub
 
     settings = Settings.from_env()
     try:
@@ -271,7 +271,7 @@ def registry_group() -> None:
 @registry_group.command("check")
 def registry_check_cmd() -> None:
     """Validate every registry file; errors name the file, line and field."""
-    from ingestors import curated
+    from ingestors.domain import curated
 
     try:
         entries = curated.load()

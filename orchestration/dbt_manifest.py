@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ingestors.config import REPO_ROOT, Settings
+from ingestors.core.config import REPO_ROOT, Settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 TARGET_DIR = DBT_PROJECT_DIR / "target"

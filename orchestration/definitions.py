@@ -13,7 +13,7 @@ from orchestration.jobs import JOBS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
-# Bookkeeping tables every ingest writes beside its raw tables (see ingestors/load.py).
+# Bookkeeping tables every ingest writes beside its raw tables (see ingestors/core/load.py).
 LOADER_TABLES = [
     AssetSpec(["raw", "cadena_meta", "load_log"], group_name="meta",
               description="One row per raw table per load: snapshot, retrieved_at, rows, quarantined, sample flag."),

@@ -5,7 +5,7 @@ mart's last build says little: a mart fed by a monthly source that has not
 changed is still current. What matters is whether every source upstream of
 it was fetched good within its cadence. The ``inputs_within_cadence`` check
 of each mart says exactly that, naming the stale sources, the same rule
-``cadena status`` applies (``ingestors.state.last_good_fetch``). A source that
+``cadena status`` applies (``ingestors.core.state.last_good_fetch``). A source that
 is skipped by design (no key or file configured) does not make a mart stale.
 The check runs after every build and on its own daily schedule.
 """
@@ -20,7 +20,7 @@ from dagster import (
     multi_asset_check,
 )
 
-from ingestors import state
+from ingestors.core import state
 from ingestors.sources import BY_NAME
 from orchestration.resources import CadenaResource
 from orchestration.status import downstream_marts

@@ -4,7 +4,7 @@ One multi-asset per source produces one asset per raw table
 (``raw/<source>/<table>``): the tables of a source are fetched and replaced
 together, in one transaction.
 
-An asset body only calls :func:`ingestors.pipeline.run_source` and reports.
+An asset body only calls :func:`ingestors.core.pipeline.run_source` and reports.
 A source whose payload did not change materialises nothing (the asset is
 skippable), so nothing downstream rebuilds for it.
 """
@@ -26,10 +26,10 @@ from dagster import (
     multi_asset,
 )
 
-from ingestors import state
-from ingestors.errors import CadenaError, SourceSkipped
-from ingestors.pipeline import run_source
-from ingestors.registry import Source
+from ingestors.core import state
+from ingestors.core.errors import CadenaError, SourceSkipped
+from ingestors.core.pipeline import run_source
+from ingestors.core.registry import Source
 from ingestors.sources import ALL
 from orchestration.resources import WRITER_POOL, CadenaResource
 

@@ -31,7 +31,7 @@ from dagster import (
     run_status_sensor,
 )
 
-from ingestors.registry import CADENCE_MAX_AGE
+from ingestors.core.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
 from orchestration.freshness import mart_inputs_fresh
 from orchestration.ingest import source_asset_keys

@@ -6,7 +6,7 @@ import os
 
 from dagster import ConfigurableResource
 
-from ingestors.config import Settings
+from ingestors.core.config import Settings
 from orchestration.dbt_manifest import DBT_PROJECT_DIR
 
 # Everything that writes the working DuckDB file runs in this pool, limit 1

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from ingestors import state
-from ingestors.config import Settings
-from ingestors.publish import MART_PREFIXES
+from ingestors.core import state
+from ingestors.core.config import Settings
+from ingestors.core.publish import MART_PREFIXES
 from ingestors.sources import ALL
 
 

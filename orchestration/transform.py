@@ -8,7 +8,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingestors.publish import MART_PREFIXES, publish
+from ingestors.core.publish import MART_PREFIXES, publish
 from ingestors.sources import BY_NAME
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, ensure_manifest
 from orchestration.resources import WRITER_POOL, CadenaResource

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestors.config import REPO_ROOT, Settings
+from ingestors.core.config import REPO_ROOT, Settings
 
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))
 

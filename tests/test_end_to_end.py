@@ -85,7 +85,7 @@ def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(
                                                                                monkeypatch):
     import httpx
 
-    from ingestors.offline import SampleTransport
+    from ingestors.core.offline import SampleTransport
     from orchestration.cli import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
@@ -237,7 +237,7 @@ def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
 def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     import shutil
 
-    from ingestors import curated
+    from ingestors.domain import curated
     from orchestration.cli import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingestors.registry import Source
+from ingestors.core.registry import Source
 from ingestors.sources import (
     aws_ec2_gpu,
     azure_retail_prices,

@@ -50,9 +50,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ingestors.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
-from ingestors.gpus import canonical_gpu_model
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
+from ingestors.domain.gpus import canonical_gpu_model
 
 NAME = "aws_ec2_gpu"
 TABLE = "offers"
@@ -81,7 +81,7 @@ class Offer(Row):
     region: str
     is_us_reference: bool
     gpu_count: float
-    gpu_model: str | None  # canonical (ingestors.gpus)
+    gpu_model: str | None  # canonical (ingestors.domain.gpus)
     gpu_model_text: str | None  # as published
     gpu_memory_gib: float | None
     vcpu: int | None

@@ -60,10 +60,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingestors.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
-from ingestors.errors import FetchError
-from ingestors.gpus import canonical_gpu_model
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
+from ingestors.domain.gpus import canonical_gpu_model
 
 NAME = "azure_retail_prices"
 TABLE = "prices"

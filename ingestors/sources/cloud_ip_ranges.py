@@ -59,8 +59,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from ingestors.errors import FetchError
-from ingestors.registry import Cadence, FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import Cadence, FetchPlan, Record, Reject, Row, Source, Table
 
 TABLE = "regions"
 # A real file lists dozens of regions; fewer than this means a truncated or wrong payload.

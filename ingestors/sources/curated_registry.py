@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ingestors import curated
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import curated
 
 NAME = "curated_registry"
 

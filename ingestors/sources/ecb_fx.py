@@ -34,8 +34,8 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 
-from ingestors.errors import RecordError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import RecordError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 
 NAME = "ecb_fx"
 HOST = "www.ecb.europa.eu"

@@ -13,7 +13,7 @@ Format traps:
 * quoted fields hold newlines and doubled quotes (notes, quotes, addresses), so
   the file is parsed with :mod:`csv`, never split on lines;
 * ``Country`` may list several countries joined by commas; a cluster is kept
-  when at least one of them is a LatAm country (``ingestors.countries``);
+  when at least one of them is a LatAm country (``ingestors.domain.countries``);
 * flags are ``Yes``/``No``/``Unclear`` ("Single cluster?") or ``TRUE``/empty
   ("Include in Standard Analysis"): ``Unclear`` and empty become null;
 * sources sit in ``Source 1`` ... ``Source 5`` (any ``Source N`` column is read).
@@ -30,10 +30,10 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from ingestors.countries import lookup_name
-from ingestors.errors import RecordError
-from ingestors.numbers import parse_number
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import RecordError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import lookup_name
+from ingestors.domain.numbers import parse_number
 
 CSV_URL = "https://epoch.ai/data/gpu_clusters.csv"
 FILE = "gpu_clusters.csv"

@@ -24,7 +24,7 @@ The file has the same traps as Epoch's GPU clusters CSV
   cell is kept as is and the record's URL is the first of them.
 
 A model is kept when at least one of its organisations' countries is a LatAm
-country (``ingestors.countries``). A kept row whose number or date cannot be
+country (``ingestors.domain.countries``). A kept row whose number or date cannot be
 read is quarantined with the column and the value named.
 """
 
@@ -34,9 +34,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+
 # Private helpers of the GPU clusters source, shared on purpose (same publisher, same quirks).
-from ingestors.numbers import parse_number
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.numbers import parse_number
 from ingestors.sources.epoch_gpu_clusters import clean_text, latam_records, parse_date, read_csv
 
 CSV_URL = "https://epoch.ai/data/notable_ai_models.csv"

@@ -17,7 +17,7 @@ is fetched (one request per 5,000 SKUs) and the parser keeps the SKUs whose
 ``category.resourceGroup`` is ``GPU`` and whose description names a GPU, for
 the regions wanted. Those regions (the LatAm GCP regions of the region
 catalogue plus ``Settings.us_reference_regions["gcp"]``) are written by
-``fetch`` into the snapshot as ``coverage.json`` (``ingestors.cloud_catalogue``),
+``fetch`` into the snapshot as ``coverage.json`` (``ingestors.domain.cloud_catalogue``),
 so the parser stays pure and a change of the reference region makes a new
 snapshot.
 
@@ -46,11 +46,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from ingestors import config
-from ingestors.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
-from ingestors.errors import FetchError, RecordError, SourceSkipped
-from ingestors.gpus import canonical_gpu_model
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core import config
+from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
+from ingestors.domain.gpus import canonical_gpu_model
 
 NAME = "gcp_gpu_skus"
 HOST = "cloudbilling.googleapis.com"
@@ -70,7 +70,7 @@ _FRACTION = re.compile(r"(\.\d{6})\d+")
 class GpuPrice(Row):
     sku_id: str
     description: str
-    gpu_model: str | None  # canonical (ingestors.gpus)
+    gpu_model: str | None  # canonical (ingestors.domain.gpus)
     gpu_model_text: str | None  # the description's words before "GPU"
     usage_type: str  # OnDemand, Preemptible, Commit1Yr, Commit3Yr ... as Google gives it
     region: str

@@ -2,7 +2,7 @@
 
 Endpoint: ``GET https://huggingface.co/api/models?author=<handle>&limit=1000&expand[]=...``,
 once per Hub handle named in the curated registry
-(``ingestors.curated.huggingface_handles()``: organisation id, handle). The
+(``ingestors.domain.curated.huggingface_handles()``: organisation id, handle). The
 body is a JSON list of models. Auth is optional: with ``HF_TOKEN`` set, the
 token goes in an ``Authorization: Bearer`` header (never in the query, which
 the snapshot sidecar records).
@@ -37,9 +37,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ingestors import config, curated
-from ingestors.errors import FetchError, SourceSkipped
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core import config
+from ingestors.core.errors import FetchError, SourceSkipped
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import curated
 
 log = logging.getLogger(__name__)
 

@@ -67,11 +67,11 @@ from typing import Any
 
 import yaml
 
-from ingestors import config
-from ingestors.countries import lookup_name
-from ingestors.errors import FetchError, RecordError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core import config
+from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import lookup_name
 
 NAME = "licensed_exports"
 TABLE = "rounds"

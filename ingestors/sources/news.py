@@ -2,7 +2,7 @@
 
 Endpoints: the feeds listed in ``CADENA_NEWS_FEEDS`` (comma-separated URLs), else :data:`DEFAULT_FEEDS`,
 and the article pages their items link to. Each feed is one snapshot file; an item whose title or summary
-looks like funding news (:func:`ingestors.funding_text.looks_like_funding`) has its page fetched too, at
+looks like funding news (:func:`ingestors.domain.funding_text.looks_like_funding`) has its page fetched too, at
 most ``CADENA_NEWS_MAX_ARTICLES`` (default 60) new pages a run. A page already in the previous snapshot is
 carried over rather than fetched again (articles rarely change and the feeds move on within days). Every
 host gets at most one request every :data:`HOST_INTERVAL_S` seconds: the feed list is configurable, so the
@@ -19,7 +19,8 @@ sample's Atom feed imitates WordPress's ``/feed/atom/`` template at iupana's add
 was not confirmed.
 
 Parse: every feed item becomes an ``articles`` row; the page (or, when it could not be fetched, the feed's
-own content or summary) of an item that looks like funding news is read by :func:`ingestors.funding_text.extract_events`
+own content or summary) of an item that looks like funding news is read by
+:func:`ingestors.domain.funding_text.extract_events`
 and each event becomes a ``funding_events`` row, rounds and look-alikes alike (``is_round`` false with a
 ``not_round_reason``: acquisitions, fund closes, bonds, grants, totals, rumours, IPOs). The extraction
 rules (numbers, currencies, the bare-``$`` rule, round types, confidence) are in that module's docstring.
@@ -59,11 +60,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 from bs4 import BeautifulSoup
 
-from ingestors import config
-from ingestors.errors import FetchError
-from ingestors.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.snapshots import SnapshotStore
+from ingestors.core import config
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
 
 log = logging.getLogger(__name__)
 

@@ -78,9 +78,9 @@ from urllib.parse import urlencode
 
 from pydantic import Field
 
-from ingestors.config import secret
-from ingestors.countries import by_iso2, latam
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.config import secret
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import by_iso2, latam
 
 NAME = "openalex"
 HOST = "api.openalex.org"

@@ -50,9 +50,9 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from ingestors.countries import by_iso3
-from ingestors.errors import RecordError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import RecordError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import by_iso3
 
 NAME = "owid_ai_investment"
 HOST = "ourworldindata.org"

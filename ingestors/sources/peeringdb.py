@@ -44,9 +44,9 @@ from typing import Any
 
 from pydantic import Field
 
-from ingestors.countries import latam
-from ingestors.errors import FetchError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import latam
 
 log = logging.getLogger(__name__)
 

@@ -58,10 +58,10 @@ Format traps (tab-separated, one header row of upper-case names, joined on ``ACC
 
 Which offerings are kept: those whose primary issuer's principal place of
 business has a LatAm EDGAR code (``EDGAR_LATAM``: every country of
-``ingestors.countries`` that has one; Curaçao, Sint Maarten and the BES islands
+``ingestors.domain.countries`` that has one; Curaçao, Sint Maarten and the BES islands
 have none, only the dissolved Netherlands Antilles' ``P8``, which is not
 mapped), and those whose primary issuer's name equals, once normalised
-(``ingestors.resolution.normalise_name``), the name or alias of a registry
+(``ingestors.domain.resolution.normalise_name``), the name or alias of a registry
 organisation headquartered in LatAm (aliases of fewer than six letters left
 out: "Scala" or "B3" name unrelated US issuers too): a LatAm startup raising
 through a US holding company. The registry id is
@@ -100,11 +100,12 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from ingestors import config, curated
-from ingestors.countries import latam
-from ingestors.errors import FetchError, RecordError, SourceSkipped
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.resolution import normalise_name
+from ingestors.core import config
+from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import curated
+from ingestors.domain.countries import latam
+from ingestors.domain.resolution import normalise_name
 
 log = logging.getLogger(__name__)
 

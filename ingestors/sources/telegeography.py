@@ -51,9 +51,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ingestors.countries import latam, lookup_name
-from ingestors.errors import FetchError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import latam, lookup_name
 
 log = logging.getLogger(__name__)
 

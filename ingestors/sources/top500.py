@@ -44,7 +44,7 @@ Format traps:
   thousands separators in a re-saved copy; both are read.
 
 All 500 rows of each edition are kept (the LatAm share needs the whole list);
-``country_iso2`` is set only for LatAm countries (``ingestors.countries``).
+``country_iso2`` is set only for LatAm countries (``ingestors.domain.countries``).
 """
 
 from __future__ import annotations
@@ -66,12 +66,12 @@ import openpyxl
 from bs4 import BeautifulSoup
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ingestors import config
-from ingestors.countries import fold, lookup_name
-from ingestors.errors import FetchError, RecordError, SourceSkipped
-from ingestors.gpus import canonical_gpu_model
-from ingestors.numbers import parse_number
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core import config
+from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import fold, lookup_name
+from ingestors.domain.gpus import canonical_gpu_model
+from ingestors.domain.numbers import parse_number
 
 NAME = "top500"
 HOST = "www.top500.org"
@@ -105,7 +105,7 @@ class System(Row):
     rpeak_tflops: float | None
     power_kw: float | None
     accelerator: str | None  # the publisher's text; 'None' becomes null
-    accelerator_model: str | None  # canonical (ingestors.gpus)
+    accelerator_model: str | None  # canonical (ingestors.domain.gpus)
     processor: str | None
     system_id: str | None
     site_id: str | None

@@ -89,9 +89,9 @@ from typing import Any
 
 from pydantic import Field
 
-from ingestors.countries import latam
-from ingestors.errors import FetchError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import latam
 
 NAME = "wikidata"
 HOST = "query.wikidata.org"

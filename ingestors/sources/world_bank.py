@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ingestors.countries import by_iso3, latam
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import by_iso3, latam
 
 BASE = "https://api.worldbank.org/v2"
 INDICATORS = {

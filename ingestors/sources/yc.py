@@ -18,7 +18,7 @@ Each company is an object of 29 fields. Format traps:
   breaks (kept as ``\\n``); ``team_size`` and ``top_company`` may be null;
 * the hiring flag is spelled ``isHiring``; ``url`` is the company's YC page.
 
-A company is kept when a LatAm country (``ingestors.countries``) is named in
+A company is kept when a LatAm country (``ingestors.domain.countries``) is named in
 ``regions`` or is the country of one of its ``all_locations``.
 ``country_iso2s`` lists them in that order (regions first), deduplicated, and
 ``hq_country_iso2`` is the first. "Latin America" is a region, not a country:
@@ -34,9 +34,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from ingestors.countries import lookup_name
-from ingestors.errors import RecordError
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.errors import RecordError
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import lookup_name
 
 HOST = "yc-oss.github.io"
 ALL_URL = f"https://{HOST}/api/companies/all.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ingestors.config import REPO_ROOT
+from ingestors.core.config import REPO_ROOT
 
 DASHBOARD = REPO_ROOT / "warehouse" / "dashboard"
 if str(DASHBOARD) not in sys.path:

@@ -27,8 +27,8 @@ from urllib.parse import urlparse
 import duckdb
 import pytest
 
-from ingestors.config import REPO_ROOT, Settings
-from ingestors.publish import current_publication, publish, rollback
+from ingestors.core.config import REPO_ROOT, Settings
+from ingestors.core.publish import current_publication, publish, rollback
 
 CHROMIUM = Path(os.environ.get("CADENA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

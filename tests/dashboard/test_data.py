@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from cadena_dashboard import data, ui  # on sys.path through tests/dashboard/conftest.py
 
-from ingestors.config import REPO_ROOT
-from ingestors.publish import publish, rollback
+from ingestors.core.config import REPO_ROOT
+from ingestors.core.publish import publish, rollback
 
 DASHBOARD = REPO_ROOT / "warehouse" / "dashboard"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from datetime import date
 
-from ingestors.config import REPO_ROOT
+from ingestors.core.config import REPO_ROOT
 
 _PATH = REPO_ROOT / "dbt_project" / "models" / "intermediate" / "funding" / "int_funding_rounds_clustered.py"
 _spec = importlib.util.spec_from_file_location("int_funding_rounds_clustered", _PATH)

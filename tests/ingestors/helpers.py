@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ingestors.pipeline import ParseResult, parse_snapshot
-from ingestors.registry import Source
-from ingestors.snapshots import Snapshot, SnapshotStore
+from ingestors.core.pipeline import ParseResult, parse_snapshot
+from ingestors.core.registry import Source
+from ingestors.core.snapshots import Snapshot, SnapshotStore
 
 
 def snapshot_from_files(root: Path, source: str, files: Mapping[str, bytes | Path],

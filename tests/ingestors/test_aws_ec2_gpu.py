@@ -11,12 +11,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.cloud_catalogue import COVERAGE_FILE, Coverage
-from ingestors.config import Settings
-from ingestors.errors import PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import run_source
-from ingestors.snapshots import SnapshotStore
+from ingestors.core.config import Settings
+from ingestors.core.errors import PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import run_source
+from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain.cloud_catalogue import COVERAGE_FILE, Coverage
 from ingestors.sources import aws_ec2_gpu as aws
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files, snapshot_from_files

@@ -12,12 +12,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.cloud_catalogue import COVERAGE_FILE, Coverage
-from ingestors.config import REPO_ROOT, Settings
-from ingestors.errors import FetchError, PayloadError
-from ingestors.gpus import canonical_gpu_model
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, run_source
+from ingestors.core.config import REPO_ROOT, Settings
+from ingestors.core.errors import FetchError, PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, run_source
+from ingestors.domain.cloud_catalogue import COVERAGE_FILE, Coverage
+from ingestors.domain.gpus import canonical_gpu_model
 from ingestors.sources import azure_retail_prices as azure
 from tests.ingestors.helpers import parse_files, snapshot_from_files
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from ingestors.classification import OrgFeatures, classify, rules_from_rows
-from ingestors.config import REPO_ROOT
+from ingestors.core.config import REPO_ROOT
+from ingestors.domain.classification import OrgFeatures, classify, rules_from_rows
 
 with (REPO_ROOT / "dbt_project" / "seeds" / "layer_rules.csv").open(encoding="utf-8") as fh:
     RULES = rules_from_rows(csv.DictReader(fh))

@@ -10,12 +10,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.config import REPO_ROOT
-from ingestors.countries import by_iso2
-from ingestors.errors import FetchError, PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import run_source
-from ingestors.snapshots import SnapshotStore
+from ingestors.core.config import REPO_ROOT
+from ingestors.core.errors import FetchError, PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import run_source
+from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain.countries import by_iso2
 from ingestors.sources import cloud_ip_ranges as cloud
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from ingestors import curated
+from ingestors.domain import curated
 from ingestors.sources import curated_registry
 from tests.ingestors.helpers import parse_files
 

@@ -12,9 +12,9 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import run_source
+from ingestors.core.errors import PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import run_source
 from ingestors.sources import epoch_notable_models as epoch
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ingestors.funding_text import (
+from ingestors.domain.funding_text import (
     canonical_round_type,
     extract_events,
     find_investors,

@@ -11,10 +11,10 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import FetchError, PayloadError, RecordError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, run_source
-from ingestors.registry import FetchPlan
+from ingestors.core.errors import FetchError, PayloadError, RecordError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, run_source
+from ingestors.core.registry import FetchPlan
 from ingestors.sources import gcp_gpu_skus as gcp
 from tests.ingestors.helpers import parse_files
 

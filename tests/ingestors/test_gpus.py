@@ -1,6 +1,6 @@
 import pytest
 
-from ingestors.gpus import canonical_gpu_model
+from ingestors.domain.gpus import canonical_gpu_model
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -7,10 +7,10 @@ from datetime import UTC
 import httpx
 import pytest
 
-from ingestors.errors import FetchError
-from ingestors.http import HttpClient, RateLimiter, retry_after_seconds
-from ingestors.pipeline import fetch_snapshot
-from ingestors.registry import FetchPlan, Row, Source, Table
+from ingestors.core.errors import FetchError
+from ingestors.core.http import HttpClient, RateLimiter, retry_after_seconds
+from ingestors.core.pipeline import fetch_snapshot
+from ingestors.core.registry import FetchPlan, Row, Source, Table
 
 
 class Sleeps(list):

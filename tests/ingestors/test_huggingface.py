@@ -11,11 +11,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors import curated, http
-from ingestors.errors import FetchError, PayloadError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, run_source
-from ingestors.registry import FetchPlan
+from ingestors.core import http
+from ingestors.core.errors import FetchError, PayloadError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, run_source
+from ingestors.core.registry import FetchPlan
+from ingestors.domain import curated
 from ingestors.sources import huggingface as hf
 from tests.ingestors.helpers import parse_files
 

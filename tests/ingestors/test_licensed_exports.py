@@ -12,9 +12,9 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import FetchError, PayloadError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import run_source
+from ingestors.core.errors import FetchError, PayloadError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import run_source
 from ingestors.sources import licensed_exports as lic
 from tests.ingestors.helpers import parse_files
 

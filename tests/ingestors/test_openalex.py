@@ -12,12 +12,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.countries import latam
-from ingestors.errors import PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, parse_snapshot, run_source
-from ingestors.registry import FetchPlan
-from ingestors.snapshots import SnapshotStore
+from ingestors.core.errors import PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, parse_snapshot, run_source
+from ingestors.core.registry import FetchPlan
+from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain.countries import latam
 from ingestors.sources import openalex
 from ingestors.sources.openalex import SOURCE, _batches, window, works_filter
 from tests.ingestors.helpers import parse_files, snapshot_from_files

@@ -9,9 +9,9 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import run_source
+from ingestors.core.errors import PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import run_source
 from ingestors.sources import owid_ai_investment as owid
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files

@@ -12,11 +12,11 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.countries import latam
-from ingestors.errors import PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, run_source
-from ingestors.registry import FetchPlan, Record
+from ingestors.core.errors import PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, run_source
+from ingestors.core.registry import FetchPlan, Record
+from ingestors.domain.countries import latam
 from ingestors.sources import peeringdb
 from ingestors.sources.peeringdb import MAX_ID_CHARS, PAGE_LIMIT, SOURCE, _batches
 from tests.conftest import real_capture

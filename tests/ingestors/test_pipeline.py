@@ -8,10 +8,10 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import PayloadError, SourceSkipped
-from ingestors.pipeline import run_source
-from ingestors.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.snapshots import SnapshotStore
+from ingestors.core.errors import PayloadError, SourceSkipped
+from ingestors.core.pipeline import run_source
+from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.core.snapshots import SnapshotStore
 
 
 class Site(Row):
@@ -101,7 +101,7 @@ def test_a_wholly_bad_payload_fails_the_source_and_keeps_the_last_good_data(sett
     assert "\n" not in message
     assert message.startswith("demo: bad payload in snapshot ") and reason in message
     assert table(settings, "select * from raw_demo.sites order by id") == good_rows
-    from ingestors import state
+    from ingestors.core import state
 
     st = state.read(settings, "demo")
     assert st["last_attempt"]["status"] == "failed" and st["last_success"]["rows"] == {"sites": 2}
@@ -127,7 +127,7 @@ def test_snapshot_sidecar_records_provenance(settings):
 
 
 def test_a_volatile_file_does_not_make_a_payload_new(settings):
-    from ingestors.snapshots import SnapshotStore
+    from ingestors.core.snapshots import SnapshotStore
 
     store = SnapshotStore(settings.raw_dir)
     ids = []

@@ -7,7 +7,7 @@ import json
 import duckdb
 import pytest
 
-from ingestors import publish as pub
+from ingestors.core import publish as pub
 
 
 def working_db(path, value):

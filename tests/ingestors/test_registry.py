@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestors.offline import SAMPLES_DIR
+from ingestors.core.offline import SAMPLES_DIR
 from ingestors.sources import ALL
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestors.resolution import OrgRecord, decide, normalise_name, resolve, website_domain
+from ingestors.domain.resolution import OrgRecord, decide, normalise_name, resolve, website_domain
 
 
 def rec(key, name, country=None, website=None, qid=None, aliases=(), same_as=(), not_same_as=()):

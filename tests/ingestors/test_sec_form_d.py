@@ -13,11 +13,11 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.countries import by_iso2
-from ingestors.errors import FetchError, PayloadError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, run_source
-from ingestors.registry import FetchPlan
+from ingestors.core.errors import FetchError, PayloadError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, run_source
+from ingestors.core.registry import FetchPlan
+from ingestors.domain.countries import by_iso2
 from ingestors.sources import sec_form_d as sec
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files

@@ -10,11 +10,11 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.countries import latam
-from ingestors.errors import FetchError, PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, parse_snapshot, run_source
-from ingestors.registry import FetchPlan
+from ingestors.core.errors import FetchError, PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, parse_snapshot, run_source
+from ingestors.core.registry import FetchPlan
+from ingestors.domain.countries import latam
 from ingestors.sources.telegeography import (
     GEO_FILE,
     SOURCE,

@@ -15,10 +15,10 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.errors import FetchError, PayloadError, SourceSkipped
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import FetchContext, run_source
-from ingestors.registry import FetchPlan
+from ingestors.core.errors import FetchError, PayloadError, SourceSkipped
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import FetchContext, run_source
+from ingestors.core.registry import FetchPlan
 from ingestors.sources import top500
 from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files

@@ -12,12 +12,12 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.countries import latam
-from ingestors.errors import FetchError, PayloadError
-from ingestors.offline import SAMPLES_DIR
-from ingestors.pipeline import fetch_snapshot, parse_snapshot, run_source
-from ingestors.registry import FetchPlan, Record, Reject
-from ingestors.snapshots import SnapshotStore
+from ingestors.core.errors import FetchError, PayloadError
+from ingestors.core.offline import SAMPLES_DIR
+from ingestors.core.pipeline import fetch_snapshot, parse_snapshot, run_source
+from ingestors.core.registry import FetchPlan, Record, Reject
+from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain.countries import latam
 from ingestors.sources import wikidata
 from ingestors.sources.wikidata import (
     COUNTRY_QIDS,

@@ -158,7 +158,7 @@ def test_a_mart_is_stale_when_a_source_it_reads_is(tmp_path):
     import json
     from datetime import UTC, datetime, timedelta
 
-    from ingestors.config import Settings
+    from ingestors.core.config import Settings
     from orchestration.freshness import source_verdicts, upstream_sources
 
     upstream = upstream_sources()

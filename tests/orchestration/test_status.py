@@ -1,8 +1,8 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-from ingestors import state
-from ingestors.pipeline import RunResult
+from ingestors.core import state
+from ingestors.core.pipeline import RunResult
 from orchestration.dbt_manifest import ensure_manifest
 from orchestration.status import downstream_marts, source_status
 

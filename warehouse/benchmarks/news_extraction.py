@@ -1,4 +1,4 @@
-"""Evaluate the funding-event extractor (ingestors/funding_text.py) on the labelled news sentences.
+"""Evaluate the funding-event extractor (ingestors/domain/funding_text.py) on the labelled news sentences.
 
 The labelled set is tests/ingestors/fixtures/news/labelled.yaml: fictional sentences in the style of LatAm
 tech press, in English, Spanish and Portuguese, rounds and look-alikes. ``split: dev`` items were tuned
@@ -65,7 +65,7 @@ investor) was also fixed after the held-out run showed it (round_type F1 on `tes
 """
 
 sys.path.insert(0, str(REPO))
-from ingestors.funding_text import FundingEvent, extract_events, fold  # noqa: E402
+from ingestors.domain.funding_text import FundingEvent, extract_events, fold  # noqa: E402
 
 
 @dataclass

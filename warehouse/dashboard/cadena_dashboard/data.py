@@ -36,8 +36,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ingestors.config import Settings
-from ingestors.publish import CURRENT, DB_NAME, publications_dir
+from ingestors.core.config import Settings
+from ingestors.core.publish import CURRENT, DB_NAME, publications_dir
 
 
 class PublicationChanged(RuntimeError):

@@ -3,7 +3,7 @@
 Rules, in order: the source names a registry organisation itself (the registry,
 or an SEC issuer already matched to a registry name at ingest) -> that one; the
 stated company name, normalised as entity resolution normalises names
-(ingestors.resolution.normalise_name: case, accents, punctuation, legal
+(ingestors.domain.resolution.normalise_name: case, accents, punctuation, legal
 suffixes), equals the name or an alias of exactly one organisation -> that one
 (when several share it, the claim's stated country decides); otherwise the
 claim stays unmatched, and its round is keyed on the normalised name alone.
@@ -12,7 +12,7 @@ claim stays unmatched, and its round is keyed on the normalised name alone.
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from ingestors.resolution import normalise_name
+    from ingestors.domain.resolution import normalise_name
 
     def rows(relation):
         columns = relation.columns

@@ -2,7 +2,7 @@
 
 A stated name is looked up in the investor_aliases seed (case- and
 accent-insensitive: 'a16z' -> Andreessen Horowitz); otherwise it is normalised
-as organisation names are (ingestors.resolution.normalise_name) and stripped of
+as organisation names are (ingestors.domain.resolution.normalise_name) and stripped of
 trailing generic words ('Kaszek Ventures' and 'Kaszek' are one investor).
 The investor's display name is the alias seed's name, or else the spelling most
 claims use. One row per round, claim and stated investor.
@@ -15,7 +15,7 @@ GENERIC_TAIL = re.compile(r"(?:\s+(?:ventures?|capital|partners|vc|fund|fondo|fu
 
 
 def investor_key(name: str, aliases: dict[str, str]) -> str:
-    from ingestors.resolution import normalise_name
+    from ingestors.domain.resolution import normalise_name
 
     canonical = aliases.get(normalise_name(name), name)
     key = GENERIC_TAIL.sub("", normalise_name(canonical)).strip()
@@ -24,7 +24,7 @@ def investor_key(name: str, aliases: dict[str, str]) -> str:
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from ingestors.resolution import normalise_name
+    from ingestors.domain.resolution import normalise_name
 
     aliases = {normalise_name(alias): name for alias, name in dbt.ref("investor_aliases").fetchall()}
     claims = dbt.ref("int_funding_claims_converted").project("claim_id, investors, lead_investors").fetchall()

@@ -1,12 +1,12 @@
 """Layer classification of every organisation record (rules: the layer_rules seed;
-logic: ingestors/classification.py). One row per record and layer membership; a
+logic: ingestors/domain/classification.py). One row per record and layer membership; a
 record without any membership gets one row with a null layer and its status
 (unclassified = AI signal but no layer; outside_chain = no AI signal)."""
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from ingestors.classification import OrgFeatures, classify, rules_from_rows
+    from ingestors.domain.classification import OrgFeatures, classify, rules_from_rows
 
     rules_rel = dbt.ref("layer_rules")
     rules = rules_from_rows(dict(zip(rules_rel.columns, row, strict=True)) for row in rules_rel.fetchall())

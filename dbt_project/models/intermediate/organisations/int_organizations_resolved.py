@@ -1,4 +1,4 @@
-"""Entity resolution over every organisation record (rules in ingestors/resolution.py).
+"""Entity resolution over every organisation record (rules in ingestors/domain/resolution.py).
 
 One row per source record with the canonical key of its cluster, the
 organisation id it becomes in dim_organizations (the registry id for a cluster
@@ -9,7 +9,7 @@ its score.
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from ingestors.resolution import OrgRecord, resolve
+    from ingestors.domain.resolution import OrgRecord, resolve
 
     relation = dbt.ref("int_organization_records")
     columns = relation.columns

@@ -155,7 +155,7 @@ def publish(working_db: Path, published_db: Path, *, keep: int = 5) -> Publicati
             "source_snapshots": snapshots,
             "dbt_version": _version("dbt-core"),
             "duckdb_version": _version("duckdb"),
-            "git_commit": _git_commit(Path(__file__).resolve().parent.parent),
+            "git_commit": _git_commit(Path(__file__).resolve().parents[2]),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
         folder = root / publication_id

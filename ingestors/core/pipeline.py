@@ -18,13 +18,13 @@ from typing import Any, Literal
 import httpx
 from pydantic import ValidationError
 
-from ingestors.config import Settings
-from ingestors.errors import CadenaError, PayloadError, SourceSkipped
-from ingestors.http import Fetched, HttpClient
-from ingestors.load import load_snapshot
-from ingestors.offline import SampleTransport
-from ingestors.registry import Record, Reject, Source
-from ingestors.snapshots import Snapshot, SnapshotStore, SnapshotWriter
+from ingestors.core.config import Settings
+from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
+from ingestors.core.http import Fetched, HttpClient
+from ingestors.core.load import load_snapshot
+from ingestors.core.offline import SampleTransport
+from ingestors.core.registry import Record, Reject, Source
+from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
     Raises :class:`CadenaError` (one line, naming source and snapshot) when the
     source fails; its previous tables stay as they were.
     """
-    from ingestors import state
+    from ingestors.core import state
 
     started = datetime.now(UTC)
     try:

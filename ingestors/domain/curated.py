@@ -27,7 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingestors.config import REPO_ROOT
+from ingestors.core.config import REPO_ROOT
 
 REGISTRY_DIR = REPO_ROOT / "warehouse" / "registry" / "organizations"
 LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_US_REFERENCE = {"aws": "us-east-1", "azure": "eastus", "gcp": "us-east1", "oracle": "us-ashburn-1"}
 
 

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from ingestors.config import REPO_ROOT
+from ingestors.core.config import REPO_ROOT
 
 SEED = REPO_ROOT / "dbt_project" / "seeds" / "latam_countries.csv"
 

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
-from ingestors.countries import fold
+from ingestors.domain.countries import fold
 
 FUZZY_THRESHOLD = 93.0
 LEGAL_SUFFIXES = (

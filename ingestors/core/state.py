@@ -13,10 +13,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ingestors.config import Settings
+from ingestors.core.config import Settings
 
 if TYPE_CHECKING:
-    from ingestors.pipeline import RunResult
+    from ingestors.core.pipeline import RunResult
 
 
 def read(settings: Settings, source: str) -> dict[str, Any]:

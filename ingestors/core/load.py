@@ -22,8 +22,8 @@ from typing import Any
 
 import duckdb
 
-from ingestors.registry import Source
-from ingestors.snapshots import Snapshot
+from ingestors.core.registry import Source
+from ingestors.core.snapshots import Snapshot
 
 PROVENANCE_COLUMNS = {
     "_source": "VARCHAR",

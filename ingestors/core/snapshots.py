@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingestors.errors import PayloadError
+from ingestors.core.errors import PayloadError
 
 SIDECAR = "_snapshot.json"
 

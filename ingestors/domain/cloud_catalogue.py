@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ingestors.config import DEFAULT_US_REFERENCE, REPO_ROOT
-from ingestors.countries import by_iso2
+from ingestors.core.config import DEFAULT_US_REFERENCE, REPO_ROOT
+from ingestors.domain.countries import by_iso2
 
 SEED = REPO_ROOT / "dbt_project" / "seeds" / "cloud_region_catalogue.csv"
 

@@ -94,7 +94,7 @@ class Source:
     licence: str
     cadence: Cadence
     tables: tuple[Table, ...]
-    fetch: Callable[[FetchContext], None]  # noqa: F821 - see ingestors.pipeline
+    fetch: Callable[[FetchContext], None]  # noqa: F821 - see ingestors.core.pipeline
     parse: Callable[..., Iterable[Record | Reject]]
     plan: FetchPlan = field(default_factory=FetchPlan)
     requires_env: tuple[str, ...] = ()  # without these variables the source is skipped

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from ingestors.errors import RecordError
+from ingestors.core.errors import RecordError
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 

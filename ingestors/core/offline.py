@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
 class SampleTransport(httpx.BaseTransport):

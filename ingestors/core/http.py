@@ -31,7 +31,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from ingestors.errors import FetchError
+from ingestors.core.errors import FetchError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER_S = 300.0
