@@ -14,6 +14,7 @@ import pytest
 
 from ingestors.core.config import REPO_ROOT, Settings
 
+
 def pytest_configure(config):
     """The Dagster definitions read the dbt manifest and never parse at import: prepare it once."""
     from orchestration.dbt_manifest import ensure_manifest
