@@ -163,7 +163,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
     if offline and transport is None:
-        transport = SampleTransport(source.name, source.plan.sample_routes)
+        transport = SampleTransport(source.name, source.plan.sample_routes, settings.samples_dir)
     client = HttpClient(
         user_agent=settings.user_agent,
         timeout_s=source.plan.timeout_s or settings.http_timeout_s,
