@@ -10,14 +10,18 @@
   ``M``, ``MM``, ``mn``, ``mi``, ``milhões``, ``millones`` a million; Spanish
   ``billón`` is 10^12, as Spanish has it. ``mdd`` and ``mdp`` (Mexican press)
   are millions of US dollars and of Mexican pesos.
-* **Currency.** ISO 4217 codes. ``US$``, ``U$S``, ``USD``, ``dólares`` are USD;
-  ``R$`` and ``reais`` BRL; ``S/`` PEN; ``€`` EUR; ``pesos mexicanos`` and the
-  like their country's peso. A bare ``$`` is USD in English text. In Spanish or
-  Portuguese it is USD too (startup rounds are announced in dollars) unless the
-  sentence says ``pesos`` or the figure is a thousand million or more
-  (``$2.000 millones`` is a Chilean or Colombian peso figure, not a US$2bn seed
-  round): then the currency is left null. ``pesos`` without a country is null
-  as well. A figure with no currency keeps currency null.
+* **Currency.** ISO 4217 codes. ``US$``, ``U$S``, ``u$d``, ``USD``, ``USD$``,
+  ``dólares`` are USD, also glued to the figure (``USD3M``, ``USD514.7 million``);
+  ``R$`` and ``reais`` BRL; ``MXN``, ``MX$`` and ``mdp`` MXN; ``S/`` PEN; ``€``
+  EUR; ``pesos mexicanos`` and the like their country's peso. A bare ``$`` is
+  USD in English text only: Argentine, Chilean, Colombian and Mexican press write
+  their pesos as ``$`` ("$ 350 millones", "$ 4.000 millones"), so in Spanish or
+  Portuguese (or an unknown language) the currency is left null rather than
+  guessed; "$15 millones de dólares" says USD. ``pesos`` without a country is
+  null as well. A figure with no currency keeps currency null.
+* **Asides.** A conversion given in passing right after a figure ("R$ 40
+  million (about US$ 8 million)", "COP 20 billion, roughly $5 million") is marked
+  ``aside``: it restates the figure before it and is never the round's amount.
 * **Amounts.** ``amount`` is the figure as stated, in units of the currency:
   the cap for "up to / hasta / até", the lower bound for a range
   (``US$ 5-7 millones``, "between $20M and $25M"). ``low`` / ``high`` hold the
@@ -28,7 +32,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingestors.domain.funding_text.text import fold
 from ingestors.domain.numbers import parse_prose_number
@@ -44,9 +48,12 @@ _SCALES = {
 }
 _WORD_NUMBERS = {"un": 1.0, "um": 1.0, "one": 1.0}
 
-_PREFIX = (r"(?<![A-Za-z])(?P<pre>US\s?\$|U\$S|U\$|USD|R\$|BRL|MXN|MX\$|COP|CLP|ARS|PEN|UYU|S/\.?|EUR|€|GBP|£"
-           r"|CA\$|C\$|\$)")
-_NUMBER = r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|un|um|one)"
+_CODES = ("USD", "BRL", "MXN", "COP", "CLP", "ARS", "PEN", "UYU", "EUR", "GBP")
+_PREFIX = (r"(?<![A-Za-z])(?P<pre>USD\s?\$|US\s?\$|U\$[SD]|U\$|R\$|MX\$|" + "|".join(_CODES)
+           + r"|S/\.?|€|£|CA\$|C\$|\$)")
+# A number stands alone, or is glued to a code ("USD3M", "USD514.7 million": press releases and newsletters).
+_GLUED = "".join(f"(?<={code})" + ("|" if i < len(_CODES) - 1 else "") for i, code in enumerate(_CODES))
+_NUMBER = rf"(?:{_GLUED}|(?<![\w.,]))(?P<num>\d{{1,3}}(?:[.,]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|un|um|one)"
 _SCALE = (r"(?P<scale>mil\s+mill[oó]n(?:es)?|mil\s+milh(?:õ|o)es|mill[oó]n(?:es)?|milh(?:ão|ao|ões|oes)|millions?"
           r"|billions?|bilh(?:ão|ao|ões|oes)|bill[oó]n(?:es)?|trillions?|trilh(?:ão|ao|ões|oes)|millardos?"
           r"|thousand|mil|mdd|mdp|mln|mn|mm|mi|bn|bi|tri|k|m|b)(?![\w$])")
@@ -55,9 +62,11 @@ _SUFFIX = (r"(?P<suf>(?:de\s+)?(?:d[oó]lares(?:\s+(?:estadounidenses|americanos
            r"|USD|US\$|BRL|MXN|COP|CLP|ARS|PEN|EUR)(?![\w$])")
 _MONEY = re.compile(rf"(?:{_PREFIX}\s?)?{_NUMBER}(?:\s?{_SCALE})?(?:\s+{_SUFFIX})?", re.IGNORECASE)
 
-_PREFIX_CURRENCY = {"us$": "USD", "u$s": "USD", "u$": "USD", "usd": "USD", "r$": "BRL", "brl": "BRL", "mxn": "MXN",
-                    "mx$": "MXN", "cop": "COP", "clp": "CLP", "ars": "ARS", "pen": "PEN", "uyu": "UYU", "s/": "PEN",
-                    "eur": "EUR", "€": "EUR", "gbp": "GBP", "£": "GBP", "ca$": "CAD", "c$": "CAD"}
+_PREFIX_CURRENCY = {
+    "us$": "USD", "u$s": "USD", "u$d": "USD", "usd$": "USD", "u$": "USD", "usd": "USD", "r$": "BRL", "brl": "BRL",
+    "mxn": "MXN", "mx$": "MXN", "cop": "COP", "clp": "CLP", "ars": "ARS", "pen": "PEN", "uyu": "UYU", "s/": "PEN",
+    "eur": "EUR", "€": "EUR", "gbp": "GBP", "£": "GBP", "ca$": "CAD", "c$": "CAD",
+}
 _SUFFIX_CURRENCY = {"dolares": "USD", "dollars": "USD", "dolares estadounidenses": "USD", "dolares americanos": "USD",
                     "dolares canadienses": "CAD", "dolares australianos": "AUD", "reais": "BRL", "euros": "EUR",
                     "soles": "PEN", "libras": "GBP", "pesos mexicanos": "MXN", "pesos colombianos": "COP",
@@ -91,6 +100,7 @@ class Money:
     text: str
     start: int
     end: int
+    aside: bool = False  # a conversion of the figure before it, in passing
 
 
 @dataclass(frozen=True)
@@ -154,8 +164,8 @@ def _is_range(folded: str, a: _Raw, b: _Raw) -> bool:
     return dash or join.strip() in {"to", "a"} or bool(_RANGE_OPEN.search(folded[:a.start]))
 
 
-def _currency(prefix: str | None, suffix: str | None, scale: str | None, value: float, language: str | None,
-              folded_sentence: str) -> tuple[str | None, str | None]:
+def _currency(prefix: str | None, suffix: str | None, scale: str | None,
+              language: str | None) -> tuple[str | None, str | None]:
     """The ISO code and how it was decided; see the bare-``$`` rule in the module docstring."""
     if suffix:
         key = re.sub(r"\s+", " ", fold(suffix)).removeprefix("de ")
@@ -172,9 +182,7 @@ def _currency(prefix: str | None, suffix: str | None, scale: str | None, value: 
         return _PREFIX_CURRENCY[key], "stated"
     if language == "en":
         return "USD", "dollar_sign"
-    if re.search(r"\bpesos?\b", folded_sentence) or value >= 1e9:
-        return None, None
-    return "USD", "dollar_sign"
+    return None, None  # Spanish and Portuguese press write pesos as a bare "$": whose, the sentence may not say
 
 
 def _qualifier(folded: str, start: int) -> str:
@@ -203,7 +211,7 @@ def find_money(sentence: str, language: str | None = None) -> list[Money]:
         stated = prefix or suffix or (scale_a and fold(scale_a) in _SCALE_CURRENCY)
         if not stated and (scale_of(scale_a) < 1e6 or _is_bare_noun_count(folded, last)):
             continue
-        currency, rule = _currency(prefix, suffix, scale_a, value_b or value_a, language, folded)
+        currency, rule = _currency(prefix, suffix, scale_a, language)
         text = sentence[low.start:last.end]
         if high is not None:
             found.append(Money(value_a, value_a, value_b, "range", currency, rule, text, low.start, last.end))
@@ -212,4 +220,19 @@ def find_money(sentence: str, language: str | None = None) -> list[Money]:
         bounds = {"exact": (value_a, value_a), "up_to": (None, value_a), "at_least": (value_a, None)}
         low_value, high_value = bounds.get(qualifier, (None, None))
         found.append(Money(value_a, low_value, high_value, qualifier, currency, rule, text, low.start, last.end))
-    return found
+    return _mark_asides(folded, found)
+
+
+_ASIDE_JOIN = re.compile(r"\s*[,(]\s*(?:(?:about|around|roughly|approximately|some|nearly|or|cerca de|unos|unas"
+                         r"|aprox\.?|aproximadamente|alrededor de|(?:o |lo )?equivalente a|o que equivale a|ou|o"
+                         r"|na cotacao atual,?)\s*)?")
+
+
+def _mark_asides(folded: str, found: list[Money]) -> list[Money]:
+    """Mark a figure that restates the one before it in another currency ("R$ 40 million (about US$ 8M)")."""
+    out = found[:1]
+    for prev, money in zip(found, found[1:], strict=False):
+        if money.currency != prev.currency and _ASIDE_JOIN.fullmatch(folded[prev.end:money.start]):
+            money = replace(money, aside=True)
+        out.append(money)
+    return out

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 
 from ingestors.domain.funding_text.amounts import Money
 from ingestors.domain.funding_text.round_types import round_types
-from ingestors.domain.funding_text.text import _CONNECTORS, _STOP, _TOKEN, _name_like, _unique, fold
+from ingestors.domain.funding_text.text import _CONNECTORS, _STOP, _TOKEN, _name_like, _name_runs, _unique, fold
+from ingestors.domain.funding_text.vocabulary import INVESTING_VERB, LEAD_VERB
+
+# A raising verb before the investing verb: "Kuali, backed by X, raised": then the opening name is the company.
+_SUBJECT_VERB_IN_HEAD = re.compile(r"\b(?:raised|raises|levanto|levantou|capto|captou|recaudo|recibio|recebeu"
+                                   r"|obtuvo|obteve|cerro|fechou|secured|closed)\b")
 
 _LEAD_INTRO = re.compile(
     r"\b(?:co-?)?(?:led|spearheaded|headed)\s+by\b"
@@ -28,6 +33,10 @@ _CLAUSE_END = re.compile(
     r"|segundo|according|said|dijo|disse|informo|afirmou|alongside|bringing|elevando|to)\b"
     r"|\s(?:to|para|that|which|who|que|according|segun|segundo|with|at a|a una|em uma|en una|in a|bringing"
     r"|elevando|alongside|as well as|junto|e contou|y conto|and saw)\s")
+_JOINERS = (_CONNECTORS - {"y"}) | {"la", "las", "los", "el"}
+_PARTICIPANTS = re.compile(r"\b(?:tambien |tambem |also )?(?:participaron|participaram|participated|participou"
+                           r"|participo|joined)\b(?:\s+(?:de la ronda|da rodada|in the round|the round))?"
+                           r"(?:\s+(?:tambien|tambem))?")
 _FILLER = {"the", "el", "la", "los", "las", "o", "a", "os", "as", "de", "del", "da", "do", "das", "dos", "pela",
            "pelo", "pelas", "pelos", "por", "from", "existing", "investors", "investor", "inversionistas",
            "inversionista", "inversores", "investidores", "fund", "fondo", "fundo", "gestora", "firm", "also",
@@ -49,10 +58,16 @@ def _leading_name(text: str, *, free_words: int) -> tuple[str | None, int, str]:
         tok = tokens[i][0]
         if name_tokens and text[name_tokens[-1].end():tokens[i].start()] != " ":
             break
-        if _name_like(tok) or (name_tokens and fold(tok) in _CONNECTORS - {"y"} and i + 1 < len(tokens)
-                               and _name_like(tokens[i + 1][0])):
+        if _name_like(tok):
             name_tokens.append(tokens[i])
             i += 1
+            continue
+        j = i  # "Río de la Plata Capital": joiners between two capitalised words
+        while name_tokens and j < len(tokens) and fold(tokens[j][0]) in _JOINERS:
+            j += 1
+        if j > i and j < len(tokens) and _name_like(tokens[j][0]):
+            name_tokens += tokens[i:j + 1]
+            i = j + 1
             continue
         break
     if not name_tokens:
@@ -108,12 +123,39 @@ class _Investors:
     spans: tuple[tuple[int, int], ...]  # where the lists are, to keep them out of other checks
 
 
-def find_investors(sentence: str, money: list[Money] = ()) -> _Investors:
-    """Lead investors ("led by", "liderada por", "X led the round") and others ("with participation from")."""
+def _investor_first(sentence: str, folded: str, start: int) -> tuple[list[str], bool, tuple[int, int]] | None:
+    """"Fondo X lideró una inversión de US$ 7M en Rutamax", "Rainforest Capital has invested $5M in Amazonia
+    Bio": the investors that open the sentence, whether they lead, and the span they take."""
+    m = INVESTING_VERB.search(folded, start)
+    if m is None or re.match(r"\s+(?:by|por|pel[oa]s?)\b", folded[m.end():]):
+        return None  # "backed by", "liderada por": the investors come after
+    head = sentence[start:m.start()]
+    if re.search(r"\b(?:was|were|is|are|fue|foi|which|que)\s*$", fold(head)) or _SUBJECT_VERB_IN_HEAD.search(
+            fold(head)):
+        return None
+    main = head.split(",")[0]
+    names = [runs[-1][0] for part in re.split(r"\s+(?:y|e|and)\s+", main) if (runs := _name_runs(part))]
+    if not names:
+        return None
+    return names, bool(LEAD_VERB.match(m[0].split()[-1])), (start, m.start())
+
+
+def find_investors(sentence: str, money: list[Money] = (), start: int = 0) -> _Investors:
+    """Lead investors ("led by", "liderada por", "X led the round", "X lideró una inversión en Y") and others
+    ("with participation from", "X invested in Y"); ``start`` skips the sentence's lead-in."""
     folded = fold(sentence)
     leads: list[str] = []
     others: list[str] = []
     spans: list[tuple[int, int]] = []
+    first = _investor_first(sentence, folded, start)
+    if first is not None:
+        names, lead, span = first
+        (leads if lead else others).extend(names)
+        spans.append(span)
+    for m in _PARTICIPANTS.finditer(folded):
+        names, _, end = _name_list(sentence, m.end())
+        others += names
+        spans.append((m.start(), end))
     for m in _LEAD_INTRO.finditer(folded):
         names, _, end = _name_list(sentence, m.end())
         leads += names
@@ -127,7 +169,7 @@ def find_investors(sentence: str, money: list[Money] = ()) -> _Investors:
         names, _, end = _name_list(sentence, m.end())
         others += names
         spans.append((m.start(), end))
-    for item in money:  # "US$ 5 millones de Grupo Salud Norte", "aporte de R$ 4 milhões da Cerrado Capital"
+    for item in [] if first else money:  # "US$ 5 millones de Grupo Salud", "aporte de R$ 4 milhões da Cerrado"
         m = _FROM_AFTER_MONEY.match(folded[item.end:])
         if m is None:
             continue
