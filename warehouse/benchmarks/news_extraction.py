@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import json
 import math
 import platform
@@ -60,11 +59,16 @@ this set existed (no gazetteer, no multi-deal split, the old vocabulary):
 | lead | {lead} |
 | look-alike reason right | {reason} |
 """
+CAVEAT = """\
+How far to trust these figures: the passages and the rules were written by the same hand, after reading the
+same articles, so the frozen `test` part measures phrasings the rules were not tuned on but not a different
+writer. Real passages kept aside by the lead (issue 14) remain the honest measure; the first `test` scoring
+above is the closest this set gets to one."""
 FIRST = {"p": "0.914", "r": "0.895", "f": "0.904", "company": "0.776", "amount": "0.976", "kind": "0.988",
          "lead": "0.941", "reason": "0.574 (27 of 47)"}  # measured 2026-12-07 on commit 581c2f9's extractor
 
 sys.path.insert(0, str(REPO))
-from ingestors.domain.funding_text import FundingEvent, extract_events, fold  # noqa: E402
+from ingestors.domain.funding_text import FundingEvent, Gazetteer, extract_events, fold  # noqa: E402
 
 
 def split_of(item_id: str) -> str:
@@ -170,15 +174,9 @@ def _agreement(label: dict, event: FundingEvent) -> int:
     return 2 * checks["company"] + 2 * (checks["amount+currency"] and label.get("amount") is not None)
 
 
-def _events(text: str, lang: str, names: list[str]) -> list[FundingEvent]:
-    if "organisations" in inspect.signature(extract_events).parameters:
-        return extract_events(text, lang, organisations=names)
-    return extract_events(text, lang)
-
-
-def score_item(item: dict, names: list[str]) -> Tally:
+def score_item(item: dict, names: list[str] | Gazetteer) -> Tally:
     tally = Tally(passages=1)
-    events = _events(item["text"], item["lang"], names)
+    events = extract_events(item["text"], item["lang"], organisations=names)
     rounds = [e for e in events if e.is_round]
     looks = [e for e in events if not e.is_round]
     wrong = []
@@ -216,8 +214,8 @@ def score_item(item: dict, names: list[str]) -> Tally:
     return tally
 
 
-def evaluate(items: list[dict], names: list[str] | None = None) -> Tally:
-    names = gazetteer() if names is None else names
+def evaluate(items: list[dict], names: list[str] | Gazetteer | None = None) -> Tally:
+    names = Gazetteer(gazetteer()) if names is None else names
     total = Tally()
     for item in items:
         total.add(score_item(item, names))
@@ -241,7 +239,7 @@ HEADER = ("| part | passages | labelled rounds | round precision | round recall 
           "|---|---|---|---|---|---|---|---|---|---|---|")
 
 
-def table(items: list[dict], names: list[str]) -> list[str]:
+def table(items: list[dict], names: Gazetteer) -> list[str]:
     lines = list(HEADER)
     for split in ("test", "dev"):
         part = [i for i in items if i["split"] == split]
@@ -258,7 +256,7 @@ def _split_sizes(splits: Counter, split: str) -> str:
 
 
 def report(items: list[dict]) -> str:
-    names = gazetteer()
+    names = Gazetteer(gazetteer())
     langs = Counter(i["lang"] for i in items)
     splits = Counter((i["split"], i["lang"]) for i in items)
     hard = sum(bool(i.get("hard")) for i in items)
@@ -297,11 +295,14 @@ def report(items: list[dict]) -> str:
         "",
         *table(items, names),
         "",
-        "## Passages with an error",
+        "## Dev passages with an error",
+        "",
+        "Only the `dev` part's errors are listed: the `test` part is scored, never read for tuning.",
         "",
     ]
-    errors = evaluate(items, names).errors
+    errors = evaluate([i for i in items if i["split"] == "dev"], names).errors
     lines += [f"- {e}" for e in errors] or ["None."]
+    lines += ["", CAVEAT]
     return "\n".join(lines) + "\n"
 
 
@@ -318,10 +319,10 @@ def main() -> None:
         print(f"wrote {LOCK.relative_to(REPO)}", file=sys.stderr)
         return
     chosen = items if args.split == "all" else [i for i in items if i["split"] == args.split]
-    names = gazetteer()
+    names = Gazetteer(gazetteer())
     print("\n".join(table(chosen, names)))
-    if args.errors:
-        print("\n".join(evaluate(chosen, names).errors))
+    if args.errors:  # the test part is never read for tuning: its errors are not printed
+        print("\n".join(evaluate([i for i in chosen if i["split"] == "dev"], names).errors))
     if not args.no_write:
         REPORT.write_text(report(items), encoding="utf-8")
         print(f"wrote {REPORT.relative_to(REPO)}", file=sys.stderr)

@@ -60,7 +60,13 @@ def _registry_names() -> tuple[str, ...]:
 
 def load_gazetteer(extra: Iterable[str] = ()) -> Gazetteer:
     """The curated registry's organisation names and aliases, plus ``extra`` names (YC, resolved, discovered)."""
-    return Gazetteer([*_registry_names(), *extra])
+    extra = tuple(extra)
+    return Gazetteer([*_registry_names(), *extra]) if extra else _registry_gazetteer()
+
+
+@functools.cache
+def _registry_gazetteer() -> Gazetteer:
+    return Gazetteer(_registry_names())
 
 
 def _only_name(head: str) -> str | None:
