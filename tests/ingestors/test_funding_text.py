@@ -109,6 +109,8 @@ def test_parse_number(text, value):
     ("levantó USD$ 2 millones", "es", 2e6, "USD"),
     ("US$250K", "es", 250e3, "USD"),
     ("cerró una ronda de 45 mdp", "es", 45e6, "MXN"),
+    ("medio millón de dólares", "es", 0.5e6, "USD"),  # amounts in words
+    ("meio milhão de reais", "pt", 0.5e6, "BRL"),
 ])
 def test_money_per_language(text, language, amount, currency):
     money = _one(text, language)
@@ -228,6 +230,15 @@ def test_investors(text, leads, others):
     ("A Pix Rápido passou a ser avaliada em US$ 1,5 bilhão após a venda secundária.", "pt", "valuation"),
     ("Segundo a associação, o mercado de pagamentos movimentou R$ 4 trilhões.", "pt", "aggregate"),
     ("Kuali raised US$ 30 billion in a Series A.", "en", "implausible"),
+    ("Grupo Alpaca se quedó con el 100% de la startup Llamapedidos por unos US$ 9 millones.", "es", "acquisition"),
+    ("Mexican super-app Chilango has snapped up Tlacoyo Express in a deal worth about $25 million.", "en",
+     "acquisition"),
+    ("Trascendió que la fintech Cuprum Pay busca cerrar una ronda de US$ 25 millones.", "es", "rumour"),
+    ("O mercado comenta que a Caixa Preta prepara uma captação de até R$ 300 milhões.", "pt", "rumour"),
+    ("Catracha Pay hopes to raise a $10 million Series A next year, its chief executive said.", "en", "plan"),
+    ("A meta da Farinha Digital é levantar outros R$ 30 milhões até o fim do ano.", "pt", "plan"),
+    ("Humedal Verde ganó el fondo concursable y recibirá US$ 80.000 sin devolución.", "es", "grant"),
+    ("Maca Bio has been awarded $300,000 in non-repayable funding by an agency.", "en", "grant"),
     ("Trigal won a $150,000 grant from an innovation lab.", "en", "grant"),
     ("Latin American startups raised $2.1 billion in the first quarter.", "en", "aggregate"),
     ("The company has raised a total of $85 million since its founding.", "en", "aggregate"),
@@ -369,6 +380,28 @@ def test_the_company(text, language, company):
     assert event.company == company
 
 
+@pytest.mark.parametrize("text, language, company, leads", [
+    ("Exclusive: Bogotá's Cumbia Health gets $7M to take its app to Mexico", "en", "Cumbia Health", ()),
+    ("Funding roundup — Chile: Copihue AI, $4M seed.", "en", "Copihue AI", ()),  # a header before a colon
+    ("Chiapas Coffee Tech: US$ 1 millón (semilla).", "es", "Chiapas Coffee Tech", ()),  # a digest line
+    ("\"Vamos a usar los US$4M para contratar\", dijo la CEO de Gauchita, que cerró su ronda semilla.", "es",
+     "Gauchita", ()),  # a quote is not the subject
+    ("La ecuatoriana Galápago Pay fue financiada con US$ 3,2 millones por fondos liderados por Fondo Cotopaxi.",
+     "es", "Galápago Pay", ("Fondo Cotopaxi",)),
+    ("A Série B da Tapioca Foods, de R$ 45 milhões, teve como líder a Coqueiral Investimentos.", "pt",
+     "Tapioca Foods", ("Coqueiral Investimentos",)),
+    ("Frete Verde levantou US$ 5 milhões em Série A com a Ipiranga Capital na liderança.", "pt", "Frete Verde",
+     ("Ipiranga Capital",)),
+    ("El fondo mexicano Maguey Capital apuesta por Pozolito: le inyectó US$ 2 millones.", "es", "Pozolito", ()),
+    ("Retail group Almacenes Andinos put $5 million into its own e-commerce venture, Andino Online.", "en",
+     "Andino Online", ()),
+    ("Andean Peak is betting $15 million on Quinoa Capital's push into SME lending.", "en", "Quinoa Capital", ()),
+])
+def test_the_company_in_less_usual_phrasings(text, language, company, leads):
+    (event,) = extract_events(text, language)
+    assert (event.is_round, event.company, event.lead_investors) == (True, company, leads)
+
+
 def test_the_investor_named_first_is_a_lead_when_it_leads():
     (event,) = extract_events("Patagonia Peak Ventures leads $12M Series A in Chilean agtech Huerto Vivo", "en")
     assert (event.company, event.lead_investors, event.round_type) == ("Huerto Vivo", ("Patagonia Peak Ventures",),
@@ -454,6 +487,14 @@ def test_labelled_set_shape():
     assert {"acquisition", "ipo", "fund_close", "debt", "grant", "rumour", "valuation", "aggregate", "plan"} <= reasons
     for item in items:
         assert item.get("fictional") or (item.get("source_url") and item.get("source_date")), item["id"]
+
+
+def test_the_blind_batch_is_scored_apart():
+    bench = _benchmark()
+    blind = bench.load_blind()
+    assert len(blind) >= 45 and {i["lang"] for i in blind} == {"es", "pt", "en"}
+    assert not {i["id"] for i in blind} & {i["id"] for i in bench.load()}
+    assert bench.evaluate(blind).passages == len(blind)
 
 
 def test_the_test_part_is_frozen():

@@ -3,7 +3,8 @@
 The set is tests/ingestors/fixtures/news/passages_{es,pt,en}.yaml (policy in the README there): passages in
 the style of LatAm tech press, each labelled with the events it states (rounds and look-alikes). The split
 is a fixed hash of the id (:func:`split_of`): about 40 % ``test``, frozen in ``test_split.lock`` and never
-tuned on, the rest ``dev``. Both are reported, per language and per field.
+tuned on, the rest ``dev``. Both are reported, per language and per field, with a ``blind`` batch
+(passages_blind.yaml) written after tuning and scored apart (its first scoring kept in BLIND_FIRST).
 
 Scoring is per event. In each passage, every labelled round is matched with one reported round (the one
 agreeing on company or amount, else the next unmatched one):
@@ -24,6 +25,7 @@ The extractor is given the registry's organisation names as its gazetteer, never
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import math
@@ -59,16 +61,35 @@ this set existed (no gazetteer, no multi-deal split, the old vocabulary):
 | lead | {lead} |
 | look-alike reason right | {reason} |
 """
+# The blind batch's first and only clean scoring, before the fixes its errors prompted (kept as measured).
+BLIND_FIRST = """\
+The `blind` batch (`passages_blind.yaml`, 45 passages: 15 es, 15 pt, 15 en) was written after the rules were
+tuned on `dev`, in phrasings they were not written for (passives, quotes, amounts in words, digest items with a
+colon, investors "betting on" a company, unnamed-source verbs), and scored once on 2026-12-07 before any change
+it prompted. That run is the most honest figure this set gives:
+
+| measure | blind, first scoring |
+|---|---|
+| is_round precision / recall / F1 | 0.862 / 0.806 / **0.833** |
+| company | 0.760 |
+| amount+currency | 1.000 |
+| round_type | 0.960 |
+| lead | 0.880 |
+| look-alike reason right | 0.571 (12 of 21) |
+
+Its gaps were fixed afterwards (see the table below), so the current `blind` row is no longer blind.
+"""
 CAVEAT = """\
 How far to trust these figures: the passages and the rules were written by the same hand, after reading the
 same articles, so the frozen `test` part measures phrasings the rules were not tuned on but not a different
-writer. Real passages kept aside by the lead (issue 14) remain the honest measure; the first `test` scoring
-above is the closest this set gets to one."""
+writer, and its figures are optimistic. The blind batch's first scoring (round F1 0.833, company 0.760, look-alike
+reason 0.571) is the closest this set gets to an honest estimate; real passages kept aside by the lead (issue 14)
+remain the measure that counts."""
 FIRST = {"p": "0.914", "r": "0.895", "f": "0.904", "company": "0.776", "amount": "0.976", "kind": "0.988",
          "lead": "0.941", "reason": "0.574 (27 of 47)"}  # measured 2026-12-07 on commit 581c2f9's extractor
 
 sys.path.insert(0, str(REPO))
-from ingestors.domain.funding_text import FundingEvent, Gazetteer, extract_events, fold  # noqa: E402
+from ingestors.domain.funding_text import FundingEvent, Gazetteer, extract_events, fold, load_gazetteer  # noqa: E402
 
 
 def split_of(item_id: str) -> str:
@@ -91,6 +112,12 @@ def load() -> list[dict]:
     return items
 
 
+def load_blind() -> list[dict]:
+    """The blind batch (passages_blind.yaml), written after tuning and scored apart: ``split`` is 'blind'."""
+    items = yaml.safe_load((FIXTURES / "passages_blind.yaml").read_text(encoding="utf-8"))
+    return [{**item, "lang": item["id"].split("-")[1], "split": "blind"} for item in items]
+
+
 def frozen() -> dict[str, str]:
     """id -> digest of the test part as frozen."""
     lines = LOCK.read_text(encoding="utf-8").splitlines()
@@ -103,11 +130,10 @@ def write_lock(items: list[dict]) -> None:
     LOCK.write_text(header + "".join(f"{i} {d}\n" for i, d in test), encoding="utf-8")
 
 
-def gazetteer() -> list[str]:
+@functools.cache
+def registry_gazetteer() -> Gazetteer:
     """The registry's organisation names and aliases (what the news source passes in production)."""
-    from ingestors.domain import curated
-
-    return [name for entry in curated.load() for name in (entry.organization.name, *entry.organization.aliases)]
+    return load_gazetteer()
 
 
 @dataclass
@@ -215,7 +241,7 @@ def score_item(item: dict, names: list[str] | Gazetteer) -> Tally:
 
 
 def evaluate(items: list[dict], names: list[str] | Gazetteer | None = None) -> Tally:
-    names = Gazetteer(gazetteer()) if names is None else names
+    names = registry_gazetteer() if names is None else names
     total = Tally()
     for item in items:
         total.add(score_item(item, names))
@@ -239,14 +265,19 @@ HEADER = ("| part | passages | labelled rounds | round precision | round recall 
           "|---|---|---|---|---|---|---|---|---|---|---|")
 
 
-def table(items: list[dict], names: Gazetteer) -> list[str]:
+def table(items: list[dict], names: Gazetteer, blind: list[dict] = ()) -> list[str]:
+    """Rows per part and language; ``blind`` passages (scored apart) after the set's own parts."""
     lines = list(HEADER)
-    for split in ("test", "dev"):
-        part = [i for i in items if i["split"] == split]
+    everything = [*items, *blind]
+    for split in ("test", "dev", "blind"):
+        part = [i for i in everything if i["split"] == split]
+        if not part:
+            continue
         lines.append(_row(f"**{split}**", evaluate(part, names)))
         for lang in LANGUAGES:
             lines.append(_row(f"{split} · {lang}", evaluate([i for i in part if i["lang"] == lang], names)))
-    lines.append(_row("whole set", evaluate(items, names)))
+        if split == "dev":
+            lines.append(_row("test + dev", evaluate(items, names)))
     return lines
 
 
@@ -256,7 +287,7 @@ def _split_sizes(splits: Counter, split: str) -> str:
 
 
 def report(items: list[dict]) -> str:
-    names = Gazetteer(gazetteer())
+    names = registry_gazetteer()
     langs = Counter(i["lang"] for i in items)
     splits = Counter((i["split"], i["lang"]) for i in items)
     hard = sum(bool(i.get("hard")) for i in items)
@@ -288,12 +319,15 @@ def report(items: list[dict]) -> str:
         "## Before tuning",
         "",
         FIRST_TEST_SCORING.format(**FIRST),
+        "## A blind batch",
+        "",
+        BLIND_FIRST,
         "## Per part, language and field",
         "",
         "Round precision/recall/F1 count events; the field columns are accuracies on true-positive rounds; "
         "the last column is the share of labelled look-alikes reported with their reason.",
         "",
-        *table(items, names),
+        *table(items, names, load_blind()),
         "",
         "## Dev passages with an error",
         "",
@@ -308,7 +342,7 @@ def report(items: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "test", "blind", "all"), default="all")
     parser.add_argument("--errors", action="store_true", help="list the passages with an error")
     parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {REPORT.name}")
     parser.add_argument("--freeze", action="store_true", help=f"write {LOCK.name} (once, when the set is made)")
@@ -318,8 +352,9 @@ def main() -> None:
         write_lock(items)
         print(f"wrote {LOCK.relative_to(REPO)}", file=sys.stderr)
         return
-    chosen = items if args.split == "all" else [i for i in items if i["split"] == args.split]
-    names = Gazetteer(gazetteer())
+    chosen = load_blind() if args.split == "blind" else items if args.split == "all" else [
+        i for i in items if i["split"] == args.split]
+    names = registry_gazetteer()
     print("\n".join(table(chosen, names)))
     if args.errors:  # the test part is never read for tuning: its errors are not printed
         print("\n".join(evaluate([i for i in chosen if i["split"] == "dev"], names).errors))

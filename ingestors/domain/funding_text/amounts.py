@@ -46,14 +46,15 @@ _SCALES = {
     "billon": 1e12, "billones": 1e12, "trillion": 1e12, "trillions": 1e12, "trilhao": 1e12, "trilhoes": 1e12,
     "tri": 1e12,
 }
-_WORD_NUMBERS = {"un": 1.0, "um": 1.0, "one": 1.0}
+_WORD_NUMBERS = {"un": 1.0, "um": 1.0, "one": 1.0, "medio": 0.5, "meio": 0.5, "half a": 0.5}
 
 _CODES = ("USD", "BRL", "MXN", "COP", "CLP", "ARS", "PEN", "UYU", "EUR", "GBP")
 _PREFIX = (r"(?<![A-Za-z])(?P<pre>USD\s?\$|US\s?\$|U\$[SD]|U\$|R\$|MX\$|" + "|".join(_CODES)
            + r"|S/\.?|€|£|CA\$|C\$|\$)")
 # A number stands alone, or is glued to a code ("USD3M", "USD514.7 million": press releases and newsletters).
 _GLUED = "".join(f"(?<={code})" + ("|" if i < len(_CODES) - 1 else "") for i, code in enumerate(_CODES))
-_NUMBER = rf"(?:{_GLUED}|(?<![\w.,]))(?P<num>\d{{1,3}}(?:[.,]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?|un|um|one)"
+_NUMBER = (rf"(?:{_GLUED}|(?<![\w.,]))(?P<num>\d{{1,3}}(?:[.,]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+           r"|un|um|one|medio|meio|half a)")
 _SCALE = (r"(?P<scale>mil\s+mill[oó]n(?:es)?|mil\s+milh(?:õ|o)es|mill[oó]n(?:es)?|milh(?:ão|ao|ões|oes)|millions?"
           r"|billions?|bilh(?:ão|ao|ões|oes)|bill[oó]n(?:es)?|trillions?|trilh(?:ão|ao|ões|oes)|millardos?"
           r"|thousand|mil|mdd|mdp|mln|mn|mm|mi|bn|bi|tri|k|m|b)(?![\w$])")

@@ -42,6 +42,7 @@ from ingestors.domain.funding_text.vocabulary import (
     _NOT_ROUND,
     _ROUND_NOUN,
     _STRONG_ROUND,
+    _SUBJECT_VERB,
     MIN_ROUND_AMOUNT,
     PUBLIC_FUNDER,
     _classify,
@@ -84,18 +85,34 @@ class _Sentence:
     types: list[_RoundType]
     masked: str  # lead-in blanked, amounts as '¤', investor lists and round types blanked
     cue_text: str  # folded ``masked``
+    digest: bool = False  # a newsletter line: "Name: US$ 1 millón (semilla)"
+
+
+# "Exclusive:", "Funding roundup — Chile:", "Resumen:": a header before a colon, not the subject.
+_HEADER = re.compile(r"^\s*[^:¤\d\"“”]{2,60}?:\s+")
+_QUOTE = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»")
+
+
+def _digest_entry(sentence: str, money: list[Money]) -> bool:
+    """"Chiapas Coffee Tech: US$ 1 millón (semilla)": a newsletter line, a name, a colon, then the amount."""
+    header = _HEADER.match(sentence)
+    return bool(header) and any(header.end() <= m.start <= header.end() + 1 for m in money)
 
 
 def _read(sentence: str, language: str | None) -> _Sentence:
-    start = lead_in(sentence)
     money = find_money(sentence, language)
+    start = lead_in(sentence)
+    header = _HEADER.match(sentence, start)
+    if (header and money and not _digest_entry(sentence, money) and not _SUBJECT_VERB.search(fold(header[0]))
+            and not any(m.start < header.end() for m in money)):
+        start = header.end()
     investors = find_investors(sentence, money, start)
     types = [t for t in round_types(sentence) if not any(s <= t.start < e for s, e in investors.spans)]
     masked = _mask(sentence, [(0, start)])
     masked = _mask(masked, [(m.start, m.end) for m in money], "¤")
     masked = _mask(masked, list(investors.spans))
     masked = _mask(masked, [(t.start, t.end) for t in types])
-    return _Sentence(sentence, money, investors, types, masked, fold(masked))
+    return _Sentence(sentence, money, investors, types, masked, fold(masked), _digest_entry(sentence, money))
 
 
 # --- one sentence, several deals --------------------------------------------------------------
@@ -166,6 +183,8 @@ def _verdict(s: _Sentence, primary: Money | None, inherited: Verdict | None) -> 
         verdict = (inherited[0], inherited[1], f"{inherited[2]} (previous deal)")
     if verdict is None and primary is None and any(is_valuation(folded, m) for m in s.money):
         return False, "valuation", "a valuation and no new money"
+    if verdict is None and primary is not None and s.digest:
+        verdict = (True, None, "digest entry")
     if verdict is None or not verdict[0]:
         return verdict
     if not s.investors.leads and (funder := PUBLIC_FUNDER.search(folded)):
@@ -188,7 +207,7 @@ def _event(s: _Sentence, context: list[_Sentence], gazetteer: Gazetteer | None,
     if verdict is None:
         return None
     is_round, reason, cue = verdict
-    company, how = find_company(s.masked, gazetteer)
+    company, how = find_company(_QUOTE.sub(lambda m: " " * len(m[0]), s.masked), gazetteer)
     valued = next((m for m in s.money if m is not primary and is_valuation(folded, m)), None)
     if primary is None and not is_round:  # "a deal valued at $120M": a look-alike's value is its amount
         primary = next((m for m in s.money if m.amount >= MIN_ROUND_AMOUNT and not m.aside), None)

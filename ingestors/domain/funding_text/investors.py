@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ingestors.domain.funding_text.amounts import Money
 from ingestors.domain.funding_text.round_types import round_types
 from ingestors.domain.funding_text.text import _CONNECTORS, _STOP, _TOKEN, _name_like, _name_runs, _unique, fold
-from ingestors.domain.funding_text.vocabulary import INVESTING_VERB, LEAD_VERB
+from ingestors.domain.funding_text.vocabulary import _ROUND_CUE, INVESTING_VERB, LEAD_VERB
 
 # A raising verb before the investing verb: "Kuali, backed by X, raised": then the opening name is the company.
 _SUBJECT_VERB_IN_HEAD = re.compile(r"\b(?:raised|raises|levanto|levantou|capto|captou|recaudo|recibio|recebeu"
@@ -18,7 +18,7 @@ _SUBJECT_VERB_IN_HEAD = re.compile(r"\b(?:raised|raises|levanto|levantou|capto|c
 _LEAD_INTRO = re.compile(
     r"\b(?:co-?)?(?:led|spearheaded|headed)\s+by\b"
     r"|\b(?:co-?)?(?:liderad|encabezad|comandad|capitanead|conducid|encabecad|puxad)[ao]s?\s+(?:por|pel[oa]s?)\b"
-    r"|\bcom\s+lideranca\s+d[aoe]s?\b")
+    r"|\bcom\s+lideranca\s+d[aoe]s?\b|\b(?:teve|tuvo|tiene|tem|had) (?:como|as) lider(?:es)?\b")
 _LEAD_AFTER = re.compile(
     r"\s+(?:co-?leads?|co-?led|led|leads|lidera|liderou|lidero|encabezo|encabeza|comandou)\s+[^,.;]{0,40}?"
     r"\b(?:round|ronda|rodada|investment|inversion|investimento|aporte|financing|deal|seed|series [a-h]"
@@ -26,7 +26,11 @@ _LEAD_AFTER = re.compile(
 _PARTICIPATION_INTRO = re.compile(
     r"\b(?:with (?:additional |the )?)?participation (?:from|of|by)\b|\bcon (?:la )?participacion de(?:l)?\b"
     r"|\b(?:com|e|contou com) (?:a )?participacao d[aoe]s?\b|\bjoined by\b|\bparticipacion de\b"
-    r"|\bcon el respaldo de\b|\bcom apoio d[aoe]s?\b")
+    r"|\bcon el respaldo de\b|\bcom apoio d[aoe]s?\b|\b(?:investid|respaldad|apoiad|financiad|backed)[ao]?s?\s+"
+    r"(?:pel[oa]s?|por|by)\b|\bin a round joined by\b")
+# "com a Ipiranga Capital na liderança", "con Fondo X a la cabeza": a lead named before the word for leading.
+_LEAD_BEFORE = re.compile(r"\b(?:com|con|with)\s+(?:a\s+|o\s+|el\s+|la\s+)?(?P<name>[A-ZÀ-ÖØ-Þ][\w&.\-]*"
+                          r"(?:\s+[A-ZÀ-ÖØ-Þ][\w&.\-]*)*)\s+(?:na lideran[cç]a|a la cabeza|in the lead|como l[ií]der)")
 _FROM_AFTER_MONEY = re.compile(r"^[^,.;]{0,60}?\b(?:from|por parte de|de parte de|de|d[aoe]s?|con|com (?:o|a))\s+")
 _CLAUSE_END = re.compile(
     r"[.;:()]\s|[.;:]$|,\s*(?:with|con|com|the company|la empresa|a empresa|la compania|which|que|who|segun"
@@ -112,7 +116,7 @@ _INSTRUMENTS = re.compile(r"(?:cr[ai]s?|ipo|fidc|safe|debentures?|bonds?|notes)"
 def _is_instrument(name: str) -> bool:
     """"FIDC", "CRIs": a round type or a security, never an investor."""
     found = round_types(name)
-    whole_type = bool(found) and (found[0].start, found[0].end) == (0, len(name))
+    whole_type = bool(found) and found[0].start == 0  # "FIDC", "Serie B de US$ 18 millones"
     return whole_type or bool(_INSTRUMENTS.fullmatch(fold(name)))
 
 
@@ -137,7 +141,10 @@ def _investor_first(sentence: str, folded: str, start: int) -> tuple[list[str], 
     names = [runs[-1][0] for part in re.split(r"\s+(?:y|e|and)\s+", main) if (runs := _name_runs(part))]
     if not names:
         return None
-    return names, bool(LEAD_VERB.match(m[0].split()[-1])), (start, m.start())
+    first = sentence.find(names[0], start)  # "Retail group X put": from the start, unless a cue precedes the
+    if not _ROUND_CUE.search(fold(sentence[start:first])):  # names ("esse foi o cheque que a X colocou")
+        first = start
+    return names, bool(LEAD_VERB.match(m[0].split()[-1])), (first, m.start())
 
 
 def find_investors(sentence: str, money: list[Money] = (), start: int = 0) -> _Investors:
@@ -152,6 +159,9 @@ def find_investors(sentence: str, money: list[Money] = (), start: int = 0) -> _I
         names, lead, span = first
         (leads if lead else others).extend(names)
         spans.append(span)
+    for m in _LEAD_BEFORE.finditer(sentence):
+        leads.append(m["name"])
+        spans.append((m.start(), m.end()))
     for m in _PARTICIPANTS.finditer(folded):
         names, _, end = _name_list(sentence, m.end())
         others += names

@@ -13,7 +13,8 @@ _ROUND_TYPES = (
     ("pre_seed", re.compile(r"\bpre[- ]?(?:seed|semilla|semente)\b|\bpresemilla\b|\bpreseed\b")),
     ("series", re.compile(r"\bseri(?:es|e)[- ]([a-h])(?:\d|\+)?(?![\w])|\b(?:ronda|rodada) ([a-h])(?![\w])")),
     ("seed", re.compile(r"\bseed\b|\bsemilla\b|\bsemente\b")),
-    ("angel", re.compile(r"\bangel round\b|\bronda (?:de )?angel(?:es)?\b|\brodada anjo\b|\binvestimento-anjo\b")),
+    ("angel", re.compile(r"\bangel round\b|\bronda (?:de )?angel(?:es)?\b|\brodada anjo\b|\binvestimento-anjo\b"
+                         r"|(?<!investidores-)(?<!investidores )(?<!investidor-)(?<!investidor )\banjo\b")),
     ("bridge", re.compile(r"\bbridge\b|\b(?:ronda|rodada) (?:puente|ponte)\b|\bponte\b|\bpuente\b")),
     ("growth", re.compile(r"\bgrowth (?:round|equity|funding|financing|capital|investment)\b|\blate-stage\b"
                           r"|\b(?:ronda|rodada) (?:de )?(?:crecimiento|crescimento|growth)\b")),

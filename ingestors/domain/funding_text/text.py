@@ -137,7 +137,9 @@ _STOP = {
     "company", "empresa", "compania", "plataforma", "platform", "unicorn", "unicornio", "scaleup", "neobank",
     "neobanco", "ai", "ia", "vc", "b2b", "saas", "sample", "exclusive", "exclusivo", "breaking", "report",
     "reporte", "and", "y", "e", "by", "por", "to", "at", "nesta", "neste", "also", "now", "investors",
-    "inversionistas", "inversores", "investidores", "mais", "more",
+    "inversionistas", "inversores", "investidores", "mais", "more", "ceo", "cfo", "cto", "coo", "founder",
+    "cofounder", "co-founder", "fundador", "fundadora", "cofundador", "cofundadora", "director", "directora",
+    "diretor", "diretora", "presidente", "chief", "executive", "exclusiva",
 } | _NATIONALITIES
 _DESCRIPTOR_SUFFIX = re.compile(r"(?:tech|-based|-driven|-powered|-stage|-focused|-backed|-founded)$")
 _DESCRIPTOR_NOUNS = {"startup", "startups", "fintech", "app", "plataforma", "platform", "neobank", "neobanco",
@@ -154,9 +156,11 @@ def _is_descriptor(token: str) -> bool:
 def _strip_descriptors(tokens: list[str]) -> list[str]:
     """Drop leading descriptors ("Brazilian fintech", "São Paulo's", "Bogotá-based") from a name run."""
     for i in range(len(tokens) - 1, -1, -1):
-        if re.search(r"['’]s$", tokens[i]) or tokens[i].endswith("-based"):
-            tokens = tokens[i + 1:]
+        if tokens[i].endswith("-based") or (re.search(r"['’]s$", tokens[i]) and i < len(tokens) - 1):
+            tokens = tokens[i + 1:]  # "São Paulo's Votu" -> "Votu"
             break
+    if tokens and re.search(r"['’]s$", tokens[-1]):
+        tokens = tokens[:-1] + [tokens[-1][:-2]]  # "Quinoa Capital's push" -> "Quinoa Capital"
     while tokens and (fold(tokens[0]) in _STOP or (len(tokens) > 1 and _DESCRIPTOR_SUFFIX.search(fold(tokens[0])))):
         tokens = tokens[1:]  # "Fintech Kuali" -> "Kuali", but "Riegotech" stays
     while tokens and fold(tokens[-1]) in _NAME_JOINERS:

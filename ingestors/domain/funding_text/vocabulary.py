@@ -60,10 +60,12 @@ _NOT_ROUND = (
         r" (?:a |la )?compra\b|\bse fusiona\b|\bcomprar el \d+ ?%|\bcomprara el \d+ ?%"
         r"|\bfusion con\b|\badquiriu\b|\badquire\b|\baquisicao d[aoe]\b|\bcomprou\b|\bfusao com\b"
         r"|\bincorporou\b|\bsold to\b|\b(?:comprad|adquirid|vendid)[ao]s? (?:por|pel[oa]s?|para|a)\b"
-        r"|\bacquired by\b|\badquirindo\b|\badquiriendo\b|\bse quedara con\b|\bse queda con\b")),
+        r"|\bacquired by\b|\badquirindo\b|\badquiriendo\b|\bse quedara con\b|\bse queda con\b|\bse quedo con\b"
+        r"|\bsnap(?:s|ped) up\b|\bscoop(?:s|ed) up\b|\bbuy(?:s)? out\b|\bbought out\b")),
     ("grant", re.compile(
         r"\bgrants?\b|\bnon-?dilutive\b|\bsubvencion(?:es)?\b|\bsubsidios?\b|\bno reembolsables?\b|\bsubvencao\b"
         r"|\bnao[- ]reembolsave(?:l|is)\b|\bedital\b|\bconvocatorias?\b|\ba fundo perdido\b|\bfondos? perdidos?\b"
+        r"|\bnon-?repayable\b|\bconcursables?\b|\bsin devolucion\b|\bsem devolucao\b|\bsubvencao\b|\bem subvencao\b"
         r"|\b(?:won|wins|awarded|gano|gana|ganhou|ganha|venceu|vence)\b[^.;]{0,40}\b(?:prize|premio|award)\b"
         r"|\bconcedeu\b|\bprograma (?:de |do |da )?(?:corfo|innpulsa|anii|finep"
         r"|fapesp|conacyt|proinnovate|start-?up chile|cnpq)\b")),
@@ -75,9 +77,11 @@ _NOT_ROUND = (
         r"|\bis (?:currently )?raising\b|\b(?:could|would) value\b|\bpersonas (?:familiarizadas|cercanas)\b"
         r"|\bpessoas (?:familiarizadas|proximas)\b|\bse confirmada\b|\bsi se confirma\b|\bif confirmed\b"
         r"|\besta para fechar\b|\bsegundo sites\b|\breportes de prensa\b|\bsegun publico\b|\bsegundo o jornal\b"
-        r"|\bconversando com fundos\b|\b(?:seeking|looking) to raise\b|\bcould raise\b")),
+        r"|\bconversando com fundos\b|\b(?:seeking|looking) to raise\b|\bcould raise\b|\btrascendio\b"
+        r"|\b(?:el|o) mercado comenta\b|\bse comenta\b|\bbriefed on\b|\bweighing (?:a|an)\b|\bdizem fontes\b")),
     ("plan", re.compile(
-        r"\b(?:plans?|aims?|intends?|expects?) to (?:raise|invest)\b|\bwill (?:invest|allocate)\b"
+        r"\b(?:plans?|aims?|intends?|expects?|hopes?|hoping|wants?) to (?:raise|invest)\b|\bwill (?:invest|allocate)\b"
+        r"|\b(?:meta|objetivo|plano|goal)\b[^.;]{0,40}\b(?:e|es|is) (?:levantar|captar|recaudar|raise)\b"
         r"|\b(?:planea|prev[eé]|pretende|busca|espera) (?:levantar|recaudar|captar|invertir)\b"
         r"|\b(?:planeja|pretende|busca|espera) (?:levantar|captar|investir|abrir)\b|\bplaneja abrir\b"
         r"|\b(?:invertira|invertiran|investira|investirao|destinara|destinaran|vai destinar|vao destinar"
@@ -146,7 +150,9 @@ _ROUND_CUE = re.compile(
     r"|levant(?:a|o|ou|an|aron|aram|ado)|recaud(?:a|o|aron)|capt(?:a|o|ou|aram|ado|acao)|arrecadou|angariou"
     r"|consiguio|consigue|conseguiu|obtuv(?:o|ieron)|obtiene|ronda|inversion|financiamiento|aporte|rodada"
     r"|investimento|semilla|semente|serie [a-h]|injetou|inyecto|completa|completou|fechou|cerro|cierra|sumo|sumou"
-    r"|garantiu|conquistou|lidero|liderou|led|encabezo|entran como socios|entram como socios)\b")
+    r"|garantiu|conquistou|lidero|liderou|led|encabezo|entran como socios|entram como socios|financiad[ao]"
+    r"|financed|funded|gets|got|nets|netted|apuesta por|aposta n[ao]|aposta em|betting|bets|inyecto|cheque"
+    r"|colocou|puts? ¤\s+into|puso ¤\s+en)\b")
 _ROUND_NOUN = re.compile(r"\b(?:round|ronda|rodada|seed|semilla|semente|series [a-h]|serie [a-h]|aporte)\b")
 _STRONG_ROUND = re.compile(
     r"\b(?:rais(?:es|ed)|secured|closed|closes|levanto|levantou|recaudo|captou|cerro|fechou|recebeu|recibio"
@@ -230,13 +236,15 @@ _SUBJECT_VERB = re.compile(
     r"|levantar|recaudar|captar|fechar|raise|invirtio|invirtieron|coinvirtieron|invested|invests|investiu"
     r"|investiram|coinvestiram|aportou|aporto|injetou|inyecto|lidero|liderou|led|leads|encabezo|coliderou"
     r"|completa|completou|fue|foi|was|were|entran|entram|virou|alcanzo|supero|passa|planea|planeja|pretende"
-    r"|busca|concedeu|recebeu|received|debuto|destinara|destino|destinou|lanzo|lanza|lancou|concluiu)\b")
+    r"|busca|concedeu|recebeu|received|debuto|destinara|destino|destinou|lanzo|lanza|lancou|concluiu|apuesta|aposta"
+    r"|betting|bets|colocou|put|puso|gets|got|nets|fue financiad[ao]|foi financiad[ao])\b")
 # An investor named before the company: "Fondo X lideró una inversión de US$ 7M en Rutamax".
 INVESTING_VERB = re.compile(
     r"\b(?:(?:has |have |ha |han )?(?:co-?)?(?:lidero|liderou|lideraron|lideraram|led|leads|encabezo|encabezaron"
     r"|coliderou|colidero|coinvirtieron|coinvestiram|co-?invested|invirtio|invirtieron|invested|invests"
-    r"|investiu|investiram|aportou|aporto|aportaron|injetou|inyecto|backs|backed)|fez um aporte|hizo un aporte"
-    r"|entran como socios|entram como socios)\b")
+    r"|investiu|investiram|aportou|aporto|aportaron|injetou|inyecto|backs|backed|colocou)|fez um aporte"
+    r"|hizo un aporte|entran como socios|entram como socios|apuesta por|aposta n[ao]|aposta em|is betting|bets"
+    r"|puts?(?=[^.;]{0,40}\binto\b)|puso(?=[^.;]{0,40}\ben\b))\b")
 LEAD_VERB = re.compile(r"\b(?:co-?)?(?:lidero|liderou|lideraron|lideraram|led|leads|encabezo|encabezaron|coliderou"
                        r"|colidero)\b")
 
