@@ -343,6 +343,7 @@ def test_guess_language(text, language):
 @pytest.mark.parametrize("text, expected", [
     ("Kuali raises $12M Series A", True), ("Rutafy levanta ronda semilla", True), ("Kash capta R$ 40 milhões", True),
     ("Andes Ventures fecha fundo", True), ("NimbusCo anuncia investimento de R$ 14 bilhões", True),
+    ("Cumbia Health bags $7M", True), ("Kuali recebe aporte", True), ("Grupo X adquiere la fintech Kash", True),
     ("Evento reúne comunidade de IA em São Paulo", False), ("Open finance rules for fintechs", False),
     ("Investment trends in 2025", False),  # a weak word without an amount
 ])

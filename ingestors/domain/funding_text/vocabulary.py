@@ -251,8 +251,10 @@ LEAD_VERB = re.compile(r"\b(?:co-?)?(?:lidero|liderou|lideraron|lideraram|led|le
 
 _STRONG_FUNDING = re.compile(
     r"\b(?:rais(?:e|es|ed|ing)|funding|round|seed|pre-seed|series [a-h]|secures?|secured|backs|backed"
-    r"|venture debt|levanta|levanto|recauda|recaudo|ronda|semilla|serie [a-h]|capta|captou|captacao|aporte"
-    r"|rodada|semente|fondo|fundo|fund)\b")
+    r"|venture debt|levanta|levanto|levantou|recauda|recaudo|ronda|semilla|serie [a-h]|capta|captou|captacao"
+    r"|aporte|rodada|semente|fondo|fundo|fund|bags|lands|nabs|snags|obtiene|obtuvo|cierra|cerro|recebe|recebeu"
+    r"|recibe|recibio|arrecada|arrecadou|adquiere|adquirio|adquire|adquiriu|acquires|acquired|ipo|unicornio"
+    r"|unicorn)\b")
 _WEAK_FUNDING = re.compile(r"\b(?:invest(?:s|ed|ment|ments)?|inversion(?:es)?|investimentos?|financiamiento"
                            r"|financiamento|financing|capital)\b")
 
