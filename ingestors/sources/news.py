@@ -51,6 +51,7 @@ Format traps:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -72,6 +73,7 @@ from ingestors.core.snapshots import SnapshotStore
 from ingestors.domain import numbers
 from ingestors.domain.funding_text import (
     FundingEvent,
+    Gazetteer,
     extract_events,
     guess_language,
     load_gazetteer,
@@ -446,6 +448,16 @@ def _event_row(item: FeedItem, n: int, event: FundingEvent, language: str | None
     }
 
 
+@functools.cache
+def _gazetteer() -> Gazetteer | None:
+    """The curated registry's names, for naming companies; a registry that does not load only costs that."""
+    try:
+        return load_gazetteer()
+    except Exception as exc:  # noqa: BLE001 - the registry is checked by its own source and `cadena registry check`
+        log.warning("news: companies are named without the registry gazetteer (%s)", str(exc).splitlines()[0])
+        return None
+
+
 def _article_records(snapshot, item: FeedItem, feed_url: str, pages: set[str]) -> Iterator[Record]:
     page = article_file(item.url)
     body, page_published = article_body(snapshot.read_bytes(page)) if page in pages else (None, None)
@@ -453,7 +465,7 @@ def _article_records(snapshot, item: FeedItem, feed_url: str, pages: set[str]) -
     text = body or item.content or item.summary
     language = guess_language(f"{item.title or ''}\n{text}") or item.declared_language
     funding = item.looks_like_funding
-    events = extract_events(text, language, title=item.title, organisations=load_gazetteer()) if funding else []
+    events = extract_events(text, language, title=item.title, organisations=_gazetteer()) if funding else []
     yield Record(ARTICLES, {
         "article_url": item.url, "feed_url": feed_url, "title": item.title, "published_at": published,
         "language": language, "looks_like_funding": funding, "body_fetched": page in pages,

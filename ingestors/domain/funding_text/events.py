@@ -252,7 +252,8 @@ def _sentence_events(text: str, language: str | None, context: list[_Sentence],
         if event is None:
             continue
         if event.company is None and events:
-            event = replace(event, company=events[-1].company)
+            event = replace(event, company=events[-1].company, rule=f"{event.rule}; company: previous deal")
+        event = replace(event, rule=f"{event.rule}; deal {k + 1} of {len(pieces)}")
         inherited = (event.is_round, event.not_round_reason, event.rule.split(":", 1)[-1].split(";")[0].strip())
         events.append(event)
     return events
