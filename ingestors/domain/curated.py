@@ -6,7 +6,10 @@ its layers in the value chain with the evidence for each, its dependencies on
 other organisations, data-center capacity announcements, GPU deployments and
 funding rounds.
 Every fact carries a source (a URL or a publication, and a date where known)
-and, where it applies, a confidence (reported, estimated, claimed).
+and, where it applies, a confidence (reported, estimated, claimed). ``presence`` lists the countries where the
+organisation operates (headquarters, office, facility, cloud region, cable
+landing, cluster), each with its evidence: presence, not headquarters, is
+where capacity sits.
 
 ``cadena registry check`` validates every file and prints errors that name the
 file, the line and the field. The source ``curated_registry`` loads the files
@@ -22,19 +25,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingestors.core.config import REPO_ROOT
+from ingestors.domain.countries import ISO3166_ALPHA2
 
 REGISTRY_DIR = REPO_ROOT / "warehouse" / "registry" / "organizations"
 LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"
 SUB_LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_sub_layers.csv"
 
-OrgType = Literal["startup", "corporate", "university", "public_institute", "non_profit", "government"]
+OrgType = Literal["startup", "corporate", "university", "public_institute", "non_profit", "government", "investor"]
 Confidence = Literal["reported", "estimated", "claimed"]
+PresenceKind = Literal["headquarters", "office", "facility", "cloud_region", "cable_landing", "cluster"]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -48,6 +53,15 @@ def layer_codes() -> frozenset[str]:
 def sub_layer_codes() -> frozenset[tuple[str, str]]:
     with SUB_LAYERS_SEED.open(encoding="utf-8") as fh:
         return frozenset((row["layer_code"], row["sub_layer_code"]) for row in csv.DictReader(fh))
+
+
+def _iso_country(value: str) -> str:
+    if value not in ISO3166_ALPHA2:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_iso_country)]
 
 
 class _Strict(BaseModel):
@@ -71,7 +85,7 @@ class Evidence(_Strict):
 
 
 class Headquarters(_Strict):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     city: str | None = None
 
 
@@ -104,7 +118,7 @@ class Dependency(_Strict):
 
 class CapacityAnnouncement(_Strict):
     site: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     city: str | None = None
     mw: float = Field(gt=0)
     status: Literal["operating", "under_construction", "planned", "announced"]
@@ -116,7 +130,7 @@ class CapacityAnnouncement(_Strict):
 
 class GpuDeployment(_Strict):
     site: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     gpu_model: str
     gpu_count: int = Field(gt=0)
     status: Literal["operating", "planned", "announced"]
@@ -139,6 +153,16 @@ class FundingRound(_Strict):
     source: Evidence
 
 
+class Presence(_Strict):
+    """A country where the organisation operates, and how: its capacity sits where its facilities are."""
+
+    country: CountryCode
+    kind: PresenceKind
+    city: str | None = None
+    note: str | None = None
+    source: Evidence
+
+
 class Organization(_Strict):
     id: str
     name: str
@@ -152,6 +176,7 @@ class Organization(_Strict):
     huggingface: str | None = None
     description: str | None = None
     layers: list[LayerMembership] = []
+    presence: list[Presence] = []
     dependencies: list[Dependency] = []
     capacity: list[CapacityAnnouncement] = []
     gpu_deployments: list[GpuDeployment] = []

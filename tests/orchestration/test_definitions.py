@@ -25,10 +25,12 @@ CAPACITY = sorted([
     "fct_cloud_gpu_offers", "fct_supercomputers", "mart_gpu_supply__country", "mart_gpu_prices__country_model",
 ])
 ORGANISATIONS = sorted([
-    *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
-                                             "capacity_announcements", "gpu_deployments", "funding_rounds")),
-    *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
-                                              "capacity_announcements", "gpu_deployments", "funding_rounds")),
+    *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_presence",
+                                             "organization_dependencies", "capacity_announcements",
+                                             "gpu_deployments", "funding_rounds")),
+    *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_presence",
+                                              "organization_dependencies", "capacity_announcements",
+                                              "gpu_deployments", "funding_rounds")),
     "dim_organizations", "bridge_organization_layers", "fct_organization_dependencies", "fct_datacenter_capacity",
     "raw/yc/companies", "raw/epoch_notable_models/models", "raw/huggingface/models",
     "stg_yc__companies", "stg_epoch_notable_models__models", "stg_huggingface__models",
