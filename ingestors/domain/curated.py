@@ -5,8 +5,10 @@ file records the organisation's type, headquarters, website and identifiers,
 its layers in the value chain with the evidence for each, its dependencies on
 other organisations, data-center capacity announcements, GPU deployments and
 funding rounds.
-Every fact carries a source (a URL or a publication, and a date where known)
-and, where it applies, a confidence (reported, estimated, claimed). ``presence`` lists the countries where the
+Every fact carries a source: the URL (http or https) of a public page that
+states it and the date of that page, optionally the publication's name; and,
+where it applies, a confidence (reported, estimated, claimed). A fact without
+both a URL and a date is refused. ``presence`` lists the countries where the
 organisation operates (headquarters, office, facility, cloud region, cable
 landing, cluster), each with its evidence: presence, not headquarters, is
 where capacity sits.
@@ -69,19 +71,24 @@ class _Strict(BaseModel):
 
 
 class Evidence(_Strict):
-    """Where a fact comes from: a URL, or a publication, or both; a date where known."""
+    """Where a fact comes from: the public page that states it (``url``) and that page's date.
 
-    url: str | None = None
+    Both are required, so every fact can be checked by opening one page. ``date`` is the page's publication
+    date (or, for a page that is kept up to date, such as a list of cloud regions, the day it was read).
+    ``publication`` optionally names the outlet or report (e.g. "Cushman & Wakefield, Americas Data Center
+    Update H2 2024").
+    """
+
+    url: str
     publication: str | None = None
-    date: dt.date | None = None
+    date: dt.date
 
-    @model_validator(mode="after")
-    def _one_of(self) -> Evidence:
-        if not (self.url or self.publication):
-            raise ValueError("a source needs a url or a publication")
-        if self.url and not self.url.startswith(("http://", "https://")):
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
             raise ValueError("url must start with http:// or https://")
-        return self
+        return value
 
 
 class Headquarters(_Strict):

@@ -24,9 +24,9 @@ GOOD = textwrap.dedent("""\
     dependencies:
       - to: big-cloud
         kind: runs_on
-        source: {publication: Acme blog}
+        source: {url: https://acme.example/blog, publication: Acme blog, date: 2024-11-30}
     sources:
-      - url: https://acme.example
+      - {url: https://acme.example, date: 2025-01-02}
 """)
 CLOUD = textwrap.dedent("""\
     id: big-cloud
@@ -34,8 +34,8 @@ CLOUD = textwrap.dedent("""\
     type: corporate
     hq: {country: US}
     layers:
-      - {layer: hardware_infrastructure, sub_layer: cloud, source: {publication: Big Cloud regions}}
-    sources: [{publication: Big Cloud}]
+      - {layer: hardware_infrastructure, sub_layer: cloud, source: {url: https://big.example/regions, date: 2025-03-04}}
+    sources: [{url: https://big.example, date: 2025-03-04}]
 """)
 
 
@@ -66,7 +66,13 @@ def test_a_valid_registry_loads(tmp_path):
     (("country: BR", "country: Brazil"), "acme-ai.yaml:4: hq.country: String should match pattern"),
     (("type: startup", "type: unicorn"), "acme-ai.yaml:3: type: Input should be 'startup'"),
     (("source: {url: https://acme.example, date: 2025-01-02}", "source: {date: 2025-01-02}"),
-     "acme-ai.yaml:7: layers.0.source: Value error, a source needs a url or a publication"),
+     "acme-ai.yaml:7: layers.0.source.url: Field required"),
+    (("source: {url: https://acme.example, date: 2025-01-02}", "source: {url: https://acme.example}"),
+     "acme-ai.yaml:7: layers.0.source.date: Field required"),
+    (("source: {url: https://acme.example, date: 2025-01-02}", "source: {url: acme.example, date: 2025-01-02}"),
+     "acme-ai.yaml:7: layers.0.source.url: Value error, url must start with http:// or https://"),
+    (("source: {url: https://acme.example/mx, date: 2025-02-03}", "source: {publication: Acme news, date: 2025-02-03}"),
+     "acme-ai.yaml:9: presence.0.source.url: Field required"),
     (("kind: office", "kind: branch"), "acme-ai.yaml:9: presence.0.kind: Input should be 'headquarters'"),
     (("country: MX", "country: XX"),
      "acme-ai.yaml:9: presence.0.country: Value error, 'XX' is not an ISO 3166-1 alpha-2 country code"),
@@ -80,7 +86,8 @@ def test_errors_name_file_line_and_field(tmp_path, change, expected):
     with pytest.raises(curated.RegistryError) as err:
         curated.load(tmp_path)
     assert len(err.value.problems) == 1
-    assert err.value.problems[0].split("/")[-1].startswith(expected), err.value.problems[0]
+    problem = err.value.problems[0]
+    assert problem[problem.index("acme-ai.yaml"):].startswith(expected), problem
 
 
 def test_a_dependency_on_an_unknown_organisation_is_an_error(tmp_path):
