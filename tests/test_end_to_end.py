@@ -256,7 +256,7 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     cenia = registry / "cenia.yaml"
     cenia.write_text(cenia.read_text().replace("name: CENIA", "name: CENIA Chile"))
     scala = registry / "scala-data-centers.yaml"
-    scala.write_text(scala.read_text().replace("amount: 250000000", "amount: 275000000"))
+    scala.write_text(scala.read_text().replace("amount: 215000000", "amount: 275000000"))
     monkeypatch.setattr(curated, "REGISTRY_DIR", registry)
     with warehouse_env(settings.warehouse_dir):
         report = refresh(offline=True, settings=settings, persist_runs=False)
@@ -269,7 +269,7 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     funding = query(settings, """select change_type, before_value, after_value from mart_changes
         where entity_type = 'funding_round' and change_type = 'changed' and entity_label like 'Scala%'""")
     assert len(funding) == 1
-    assert '"amount_original":250000000.0' in funding[0][1] and '"amount_original":275000000.0' in funding[0][2]
+    assert '"amount_original":215000000.0' in funding[0][1] and '"amount_original":275000000.0' in funding[0][2]
     env = {**os.environ, "CADENA_WAREHOUSE_DIR": str(settings.warehouse_dir)}
     out = subprocess.run([sys.executable, "-m", "orchestration.cli", "changes", "--since", "2000-01-01",
                           "--entity-type", "organization"], env=env, capture_output=True, text=True,
