@@ -22,7 +22,7 @@ from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HttpClient
 from ingestors.core.load import load_snapshot
-from ingestors.core.offline import SampleTransport
+from ingestors.core.replay import offline_transport
 from ingestors.core.registry import Record, Reject, Source
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 
@@ -179,7 +179,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
     if offline:
-        transport = SampleTransport(source.name, source.plan.sample_routes)
+        transport = offline_transport(source.name, source.plan.sample_routes)  # samples, or a replay
     client = HttpClient(
         user_agent=settings.user_agent,
         timeout_s=source.plan.timeout_s or settings.http_timeout_s,

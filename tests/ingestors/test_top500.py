@@ -368,8 +368,10 @@ def test_a_refused_login_fails_clearly(settings, monkeypatch):
 
 def test_offline_run_loads_duckdb(settings, monkeypatch):
     monkeypatch.setenv(top500.XLSX_ENV, "/nonexistent/TOP500_*.xlsx")  # offline serves the sample regardless
+    monkeypatch.setattr(top500, "_today", lambda: date(2026, 1, 15))
     result = run_source(top500.SOURCE, settings, offline=True)
-    assert (result.status, result.rows, result.quarantined, result.requests) == ("loaded", {"systems": 8}, 1, 1)
+    # Offline tries editions newest first: 2025-11 is not there (404), 2025-06 is the sample.
+    assert (result.status, result.rows, result.quarantined, result.requests) == ("loaded", {"systems": 8}, 1, 2)
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select country_iso2, count(*) from raw_top500.systems where is_latam "
                            "group by 1 order by 1").fetchall() == [("AR", 1), ("BR", 2), ("MX", 1)]
