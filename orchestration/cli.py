@@ -266,7 +266,7 @@ def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
         click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2, default=str))
         return
     for changed_at, change_type, kind, entity_id, label, before, after, source in rows:
-        detail = {"new": after, "removed": before, "changed": f"{before} -> {after}"}[change_type]
+        detail = {"new": after, "removed": before, "returned": after, "changed": f"{before} -> {after}"}[change_type]
         when = f"{changed_at:%Y-%m-%d %H:%M}"
         click.echo(f"{when}  {change_type:<8} {kind:<17} {label or entity_id}  {detail}  [{source}]")
     click.echo(f"{len(rows)} change(s) since {since:%Y-%m-%d}")

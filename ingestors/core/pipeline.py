@@ -22,8 +22,8 @@ from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HttpClient
 from ingestors.core.load import load_snapshot
-from ingestors.core.replay import offline_transport
 from ingestors.core.registry import Record, Reject, Source
+from ingestors.core.replay import offline_transport
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 
 log = logging.getLogger(__name__)
