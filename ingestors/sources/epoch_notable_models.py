@@ -96,7 +96,7 @@ class NotableModel(Row):
     countries: list[str]  # every country named, one per organisation (may repeat)
     country_iso2s: list[str]  # the LatAm ones among countries, deduplicated, in order
     organizations: list[str]  # "Organization" split on commas, in order
-    organization_country_iso2s: list[str | None]  # each organisation's own LatAm country; None if not LatAm/unknown
+    organization_country_iso2s: list[str | None]  # each one's own LatAm country by position; null outside LatAm
     publication_date: date | None
     domain: list[str]
     task: list[str]

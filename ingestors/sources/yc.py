@@ -76,7 +76,7 @@ class Company(Row):
     regions: list[str]
     all_locations: str | None
     country_iso2s: list[str]  # LatAm countries named in regions, then all_locations; deduplicated
-    hq_country_iso2: str | None  # the first location's country, else the first of country_iso2s
+    hq_country_iso2: str | None  # the first location's country (any); if it names none, the first of country_iso2s
     launched_at: datetime | None
     is_hiring: bool | None
     nonprofit: bool | None

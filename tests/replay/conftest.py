@@ -42,7 +42,7 @@ def captures() -> Path:
 @pytest.fixture(scope="session")
 def replay_build(captures: Path, tmp_path_factory) -> ReplayBuild:
     """The warehouse built end to end from the real captures (about a minute on 2 cores)."""
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     root = tmp_path_factory.mktemp("replay") / "warehouse"
     with pytest.MonkeyPatch.context() as env:
