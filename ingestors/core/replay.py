@@ -89,12 +89,6 @@ class ReplayTransport(httpx.BaseTransport):
         return self.fallback.handle_request(request)
 
 
-def has_capture(source: str, captures: Path) -> bool:
-    """Whether ``source`` is answered from ``captures`` (rather than the shipped samples)."""
-    probe = _PROBES.get(source)
-    return probe is not None and (captures / probe).exists()
-
-
 # --- responses ----------------------------------------------------------------------------------
 
 
@@ -278,18 +272,3 @@ REPLAYERS: dict[str, Replayer] = {
     "world_bank": _world_bank,
 }
 
-# One file whose presence says a source's capture is there.
-_PROBES = {
-    "telegeography": "telegeography/api_v3/landing-point/landing-point-geo.json",
-    "peeringdb": "peeringdb",
-    "aws_ip_ranges": "cloud_ip_ranges/aws-ip-ranges.json",
-    "gcp_ip_ranges": "cloud_ip_ranges/google-cloud-ip-ranges.json",
-    "azure_service_tags": "cloud_ip_ranges/microsoft-azure-ip-ranges.json",
-    "oracle_ip_ranges": "cloud_ip_ranges/oracle-cloud-ip-ranges.json",
-    "epoch_gpu_clusters": "epoch/gpu_clusters.csv",
-    "epoch_notable_models": "epoch/notable_ai_models.csv",
-    "top500": "top500",
-    "ecb_fx": "ecb_fx/eurofxref-hist.csv",
-    "yc": "yc",
-    "world_bank": "world_bank/SP.POP.TOTL.json",
-}
