@@ -162,8 +162,8 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
-    if offline:
-        transport = offline_transport(source.name, source.plan.sample_routes)  # samples, or a replay
+    if offline and transport is None:  # the samples, or a replay of real captures (CADENA_REPLAY_DIR)
+        transport = offline_transport(source.name, source.plan.sample_routes, settings.samples_dir)
     client = HttpClient(
         user_agent=settings.user_agent,
         timeout_s=source.plan.timeout_s or settings.http_timeout_s,
@@ -171,6 +171,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         rate_limits=None if offline else source.plan.limits(os.environ),
         attempts=source.plan.attempts,
         transport=transport,
+        max_requests=source.plan.max_requests,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)
     try:

@@ -50,7 +50,7 @@ from pathlib import Path
 
 import httpx
 
-from ingestors.core.offline import SampleTransport
+from ingestors.core.offline import SAMPLES_DIR, SampleTransport
 
 REPLAY_ENV = "CADENA_REPLAY_DIR"
 
@@ -65,21 +65,22 @@ def replay_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def offline_transport(source: str, routes: Mapping[str, str]) -> httpx.BaseTransport:
+def offline_transport(source: str, routes: Mapping[str, str],
+                      samples_dir: Path = SAMPLES_DIR) -> httpx.BaseTransport:
     """The transport of an offline run: the real captures when a replay folder is set, else the samples."""
     captures = replay_dir()
     if captures is None:
-        return SampleTransport(source, routes)
-    return ReplayTransport(source, routes, captures)
+        return SampleTransport(source, routes, samples_dir)
+    return ReplayTransport(source, routes, captures, samples_dir)
 
 
 class ReplayTransport(httpx.BaseTransport):
-    def __init__(self, source: str, routes: Mapping[str, str], captures: Path):
+    def __init__(self, source: str, routes: Mapping[str, str], captures: Path, samples_dir: Path = SAMPLES_DIR):
         if not captures.is_dir():
             raise FileNotFoundError(f"{REPLAY_ENV}: no captures folder at {captures}")
         self.captures = captures
         self.replayer = REPLAYERS.get(source)
-        self.fallback = SampleTransport(source, routes)
+        self.fallback = SampleTransport(source, routes, samples_dir)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.replayer is not None:
