@@ -54,14 +54,34 @@ GENERIC_WORDS = frozenset({
 _SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(re.escape(s) for s in LEGAL_SUFFIXES) + r"))+$")
 
 
+_PARENTHESIS_RE = re.compile(r"\(([^()]*)\)")
+_FORMERLY_RE = re.compile(r"^\s*(?:formerly|previously|antes|ex|fka|f/k/a)\s+", re.IGNORECASE)
+
+
 def normalise_name(name: str | None) -> str:
-    """'Scala Data Centers S.A.' -> 'scala data centers'; 'Nu Pagamentos S.A.' -> 'nu pagamentos'."""
+    """'Scala Data Centers S.A.' -> 'scala data centers'; 'Nu Pagamentos S.A.' -> 'nu pagamentos'.
+
+    A parenthesis is not part of the name: TeleGeography writes 'América Móvil (Claro)' (a brand) and
+    'Corporacion Nacional de Telecomunicaciones (CNT)' (an acronym); both normalise to the outer name.
+    """
     if not name:
         return ""
-    text = fold(name).replace("&", " and ")
+    text = _PARENTHESIS_RE.sub(" ", name)
+    text = fold(text).replace("&", " and ")
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = _SUFFIX_RE.sub("", text).strip()
     return re.sub(r"^the\s+", "", text)
+
+
+def former_names(name: str | None) -> list[str]:
+    """The former names a source writes in a parenthesis: 'Telia Ejemplo (formerly Ejemplo Telecom, ETX)' ->
+    ['Ejemplo Telecom', 'ETX']. A rebrand is the same organisation; a brand or acronym in a parenthesis is not
+    taken (a brand such as Claro names several companies in several countries)."""
+    out: list[str] = []
+    for inner in _PARENTHESIS_RE.findall(name or ""):
+        if _FORMERLY_RE.match(inner):
+            out += [part.strip() for part in _FORMERLY_RE.sub("", inner).split(",") if part.strip()]
+    return out
 
 
 def website_domain(url: str | None) -> str | None:
@@ -89,7 +109,7 @@ class OrgRecord:
 
     @property
     def names(self) -> set[str]:
-        return {n for n in (normalise_name(x) for x in (self.name, *self.aliases)) if n}
+        return {n for n in (normalise_name(x) for x in (self.name, *self.aliases, *former_names(self.name))) if n}
 
     @property
     def domain(self) -> str | None:
