@@ -16,6 +16,7 @@ select
     site_status,
     mw,
     h100_equivalents,
+    confidence,
     as_of,
     source_name,
     snapshot_id,

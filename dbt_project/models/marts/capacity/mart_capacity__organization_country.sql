@@ -4,12 +4,7 @@
 -- are kept apart; a "claimed" potential is never pipeline; nothing is summed
 -- across countries or across a site's dates.
 with sites as (
-    select s.*, coalesce(c.confidence, 'reported') as confidence
-    from {{ ref('fct_organization_sites') }} as s
-    left join {{ ref('stg_curated_registry__capacity_announcements') }} as c
-        on s.site_key = 'registry:' || c.organization_id || ':' || c.site
-        and s.site_status = c.status
-        and s.mw is not distinct from c.mw
+    select * from {{ ref('fct_organization_sites') }}
 )
 
 select
@@ -27,7 +22,7 @@ select
         as datacenter_mw_operating,
     coalesce(sum(s.mw) filter (
         where s.sub_layer_code = 'data_centers' and s.site_status not in ('operating', 'decommissioned')
-            and s.confidence <> 'claimed'
+            and coalesce(s.confidence, '') <> 'claimed'
     ), 0) as datacenter_mw_pipeline,
     coalesce(sum(s.h100_equivalents) filter (where s.presence_kind = 'cluster' and s.site_status = 'operating'), 0)
         as h100_equivalents_operating,
