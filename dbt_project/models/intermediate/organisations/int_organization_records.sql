@@ -285,21 +285,34 @@ investors as (
 ),
 
 hub_authors as (
+    -- authors of the Hub models loaded, and of the base models they name (base_model:<author>/<model> tags)
     select
-        'huggingface:' || hub_handle as record_key,
+        'huggingface:' || handle as record_key,
         'huggingface' as source_name,
-        hub_handle as source_record_id,
-        hub_handle as name,
+        handle as source_record_id,
+        handle as name,
         cast([] as varchar[]) as aliases,
         null as country_iso2,
         null as website,
         null as wikidata_qid,
         list_filter(['curated_registry:' || max(organization_id)], lambda x: x is not null) as same_as_keys,
         cast([] as varchar[]) as not_same_as_keys,
-        'https://huggingface.co/' || hub_handle as evidence_url
-    from {{ ref('stg_huggingface__models') }}
-    where hub_handle is not null
-    group by hub_handle
+        'https://huggingface.co/' || handle as evidence_url
+    from (
+        select hub_handle as handle, organization_id from {{ ref('stg_huggingface__models') }}
+        union all
+        select
+            split_part(regexp_replace(t.tag, '^base_model:((adapter|finetune|quantized|merge):)?', ''), '/', 1),
+            null
+        from {{ ref('stg_huggingface__models') }}
+        cross join unnest(tags) as t(tag)
+        where t.tag like 'base_model:%/%'
+        union all
+        select huggingface_handle, organization_id from {{ ref('stg_curated_registry__organizations') }}
+        where huggingface_handle is not null
+    )
+    where handle is not null and handle <> ''
+    group by handle
 )
 
 select * from registry
