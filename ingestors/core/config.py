@@ -29,6 +29,7 @@ class Settings:
     http_timeout_s: float = 30.0
     max_response_bytes: int = 200 * 1024 * 1024
     keep_publications: int = 5  # publications kept for rollback
+    export_licensed: bool = False  # export rows of licensed sources too (CADENA_EXPORT_LICENSED=1)
     # Each provider's US region that LatAm prices and capacity are compared with.
     us_reference_regions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_US_REFERENCE))
 
@@ -71,6 +72,7 @@ class Settings:
             http_timeout_s=float(os.environ.get("CADENA_HTTP_TIMEOUT_S", "30")),
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
             keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
+            export_licensed=os.environ.get("CADENA_EXPORT_LICENSED", "").lower() in ("1", "true", "yes"),
             us_reference_regions={
                 provider: os.environ.get(f"CADENA_US_REFERENCE_{provider.upper()}", default)
                 for provider, default in DEFAULT_US_REFERENCE.items()
