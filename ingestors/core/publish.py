@@ -34,13 +34,11 @@ import os
 import shutil
 import subprocess
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-from collections.abc import Mapping, Sequence
-from dataclasses import field
 
 import duckdb
 
