@@ -37,7 +37,10 @@ select
     'wikidata:' || wikidata_qid as record_key,
     cast([] as varchar[]) as tags,
     coalesce(industry_labels, cast([] as varchar[])) as industries,
-    coalesce(industry_labels, cast([] as varchar[])) || coalesce(instance_of_labels, cast([] as varchar[])) as classes,
+    -- labels (in the country's language) and QIDs: rules match either
+    coalesce(industry_labels, cast([] as varchar[])) || coalesce(instance_of_labels, cast([] as varchar[]))
+        || coalesce(industry_qids, cast([] as varchar[])) || coalesce(instance_of_qids, cast([] as varchar[]))
+        as classes,
     coalesce(description, '') as description
 from {{ ref('stg_wikidata__organizations') }}
 union all
