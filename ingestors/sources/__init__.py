@@ -17,6 +17,7 @@ from ingestors.sources import (
     news,
     openalex,
     owid_ai_investment,
+    owid_energy,
     peeringdb,
     sec_form_d,
     telegeography,
@@ -47,6 +48,7 @@ ALL: tuple[Source, ...] = (
     ecb_fx.SOURCE,
     owid_ai_investment.SOURCE,
     licensed_exports.SOURCE,
+    owid_energy.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}
