@@ -23,6 +23,8 @@ CAPACITY = sorted([
     "fct_facilities", "fct_internet_exchanges", "fct_cloud_regions", "fct_submarine_cables",
     "fct_cable_landings", "fct_gpu_clusters", "fct_country_indicators", "mart_infrastructure__country",
     "fct_cloud_gpu_offers", "fct_supercomputers", "mart_gpu_supply__country", "mart_gpu_prices__country_model",
+    "raw/owid_energy/observations", "raw/owid_energy/indicators", "stg_owid_energy__observations",
+    "stg_owid_energy__indicators", "int_energy_entity_year", "mart_energy__country",
 ])
 ORGANISATIONS = sorted([
     *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
@@ -116,7 +118,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 23 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 24 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 
