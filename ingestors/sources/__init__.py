@@ -12,6 +12,7 @@ from ingestors.sources import (
     epoch_gpu_clusters,
     epoch_notable_models,
     gcp_gpu_skus,
+    github_innovation_graph,
     huggingface,
     licensed_exports,
     news,
@@ -49,6 +50,7 @@ ALL: tuple[Source, ...] = (
     owid_ai_investment.SOURCE,
     licensed_exports.SOURCE,
     owid_energy.SOURCE,
+    github_innovation_graph.SOURCE,
 )
 
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

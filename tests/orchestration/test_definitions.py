@@ -41,6 +41,8 @@ ORGANISATIONS = sorted([
     "fct_models", "fct_research_output", "mart_value_chain__country_layer", "mart_value_chain__country_seed_term",
     *(f"mart_layer__{layer}" for layer in ("hardware_infrastructure", "data", "research", "foundation_models",
                                            "mlops_tooling", "applications", "integration", "end_users")),
+    "raw/github_innovation_graph/economy_quarters", "stg_github_innovation_graph__economy_quarters",
+    "mart_talent__country_quarter",
 ])
 FUNDING = sorted([
     "raw/sec_form_d/offerings", "raw/news/articles", "raw/news/funding_events", "raw/ecb_fx/rates",
@@ -118,7 +120,7 @@ def test_every_writer_shares_one_pool(defs):
     from orchestration.resources import WRITER_POOL
 
     writers = [a for a in defs.assets if isinstance(a, AssetsDefinition) and a.is_executable]
-    assert len(writers) == 24 + 1 + 1  # one per source, dbt, publish
+    assert len(writers) == 25 + 1 + 1  # one per source, dbt, publish
     assert {a.node_def.pool for a in writers} == {WRITER_POOL}
 
 
