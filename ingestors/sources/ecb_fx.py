@@ -126,6 +126,7 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="ECB euro reference rates",
+    endpoint='ECB `eurofxref-hist.zip`, daily euro reference rates since 1999 (conditional GET)',
     description="Daily euro foreign exchange reference rates since 1999 for every currency the ECB quotes "
                 "(BRL and MXN among them): the day's rates for converting amounts to USD through the euro.",
     homepage="https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html",

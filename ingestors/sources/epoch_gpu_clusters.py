@@ -243,6 +243,7 @@ SOURCE = Source(
     name="epoch_gpu_clusters",
     family="capacity",
     title="Epoch AI GPU clusters",
+    endpoint='`epoch.ai/data/gpu_clusters.csv` (read by column name)',
     description="GPU clusters and AI supercomputers located (at least partly) in LatAm countries.",
     homepage="https://epoch.ai/data/gpu-clusters",
     licence="Epoch AI, CC BY 4.0",

@@ -257,6 +257,7 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="Google Cloud GPU prices",
+    endpoint='Cloud Billing Catalog API, Compute Engine GPU SKUs; **needs `GOOGLE_CLOUD_API_KEY`**, skipped without it',
     description="Compute Engine GPU SKUs and their hourly list price in LatAm GCP regions and the US "
                 "reference region (Cloud Billing Catalog API).",
     homepage=PRICING_URL,

@@ -446,6 +446,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="Licensed exports (Crunchbase, Dealroom, custom)",
+    endpoint=('CSV exports from Crunchbase, Dealroom or any layout described by `columns.yaml`, in '
+              '`CADENA_LICENSED_EXPORTS_DIR` (no network); skipped without it'),
     description="Funding rounds from CSV exports the user is licensed to use, dropped into a folder and mapped "
                 "by column: organisation, date, round type, amount and currency, investors. Marked licensed.",
     homepage="https://github.com/cadena-latam/cadena/tree/main/ingestors/samples/licensed_exports",

@@ -469,6 +469,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="LatAm tech press funding news",
+    endpoint=('RSS/Atom feeds of LatAm tech and business press (`CADENA_NEWS_FEEDS`), funding-looking articles '
+              'read with BeautifulSoup; funding events extracted from English, Spanish and Portuguese text'),
     description="Items of RSS/Atom feeds of LatAm tech and business press (en/es/pt) and the funding events "
                 "read from the articles that look like funding news: company, amount and currency as stated, "
                 "round type, investors, and the look-alikes (acquisitions, fund closes, bonds, grants, totals, "

@@ -195,6 +195,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="Our World in Data: private investment in AI",
+    endpoint=('Our World in Data grapher CSVs + metadata: private investment in AI (AI Index / Quid) and the '
+              'CSET variant'),
     description="Private investment in AI per country (LatAm flagged), region and the World, per year: the "
                 "AI Index (Quid) and CSET series as OWID publishes them, with their unit and citation.",
     homepage=chart_url(SERIES[1]),

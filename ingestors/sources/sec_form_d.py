@@ -606,6 +606,9 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="SEC Form D data sets",
+    endpoint=("SEC Form D data sets: the quarterly ZIPs of TSVs linked from sec.gov's Form D data sets page; "
+              "LatAm issuers and registry organisations' US holding companies; **needs an e-mail in "
+              "`CADENA_CONTACT`** (the SEC's User-Agent rule), skipped without"),
     description="Private offerings filed on Form D by issuers based in LatAm, and by issuers named like a "
                 "curated organisation (LatAm startups raising through US holding companies).",
     homepage=INDEX_URL,
