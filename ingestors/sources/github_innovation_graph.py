@@ -46,12 +46,12 @@ TABLE = "economy_quarters"
 
 
 class EconomyQuarter(Row):
-    metric: str  # the file: developers, repositories, organizations or git_pushes
-    economy_code: str  # iso2_code as published: ISO2, or EU / XK
-    country_iso2: str | None  # LatAm countries only
-    year: int
-    quarter: int
-    value: int
+    metric: str  # the file the count comes from: developers, repositories, organizations or git_pushes
+    economy_code: str  # iso2_code as published: ISO2, or EU (the European Union beside its members) or XK
+    country_iso2: str | None  # ISO2 of a LatAm economy; null for every other economy
+    year: int  # calendar year of the quarter
+    quarter: int  # quarter of the year, 1 to 4
+    value: int  # the count; economy-quarters under GitHub's 100-developer threshold have no row
 
 
 def file_name(metric: str) -> str:
@@ -121,6 +121,8 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="GitHub Innovation Graph",
+    endpoint=("github.com/github/innovationgraph `data/{developers,repositories,organizations,git_pushes}.csv` "
+              "(raw), every economy per quarter"),
     description="Developers, repositories, organisations and git pushes on GitHub per economy and quarter "
                 "since 2020 (LatAm economies flagged), from GitHub's public Innovation Graph CSVs.",
     homepage=HOMEPAGE,

@@ -75,19 +75,19 @@ INDICATORS: tuple[str, ...] = (
 
 
 class Observation(Row):
-    entity: str  # OWID's ``country`` column: a country name or World
-    entity_code: str | None  # ISO3; null for World
-    country_iso2: str | None  # LatAm countries only
-    year: int
-    indicator: str  # the CSV column name, e.g. carbon_intensity_elec
-    value: float
+    entity: str  # OWID's country column: a LatAm country, the United States or World
+    entity_code: str | None  # OWID's iso_code (ISO3); null for World, whose iso_code is empty
+    country_iso2: str | None  # ISO2 of a LatAm country; null for the reference entities
+    year: int  # calendar year, 2000 or later
+    indicator: str  # the owid-energy-data.csv column, e.g. carbon_intensity_elec (unit in the indicators table)
+    value: float  # the cell's value in the column's unit; an empty cell is no row
 
 
 class Indicator(Row):
-    indicator: str
-    description: str | None
-    unit: str | None
-    sources: str | None  # the codebook's ``source`` cell, publishers separated by "; "
+    indicator: str  # a kept column of owid-energy-data.csv
+    description: str | None  # the codebook's description of the column, as published
+    unit: str | None  # the codebook's unit, as OWID spells it (terawatt-hours, %, ...)
+    sources: str | None  # the codebook's source cell: publishers separated by "; "
 
 
 # --- fetch ------------------------------------------------------------------------------------
@@ -197,6 +197,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="Our World in Data: energy",
+    endpoint=("`owid-energy-data.csv` (OWID's public bucket) + its codebook (github.com/owid/energy-data): "
+              "electricity mix, demand, carbon intensity, LatAm + US + World, since 2000"),
     description="Electricity generation mix, demand, net imports and carbon intensity, and primary energy, per "
                 "LatAm country and year since 2000 (with the United States and the World as reference), from "
                 "OWID's energy dataset (Ember and the Energy Institute underneath).",
