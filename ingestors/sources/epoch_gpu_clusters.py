@@ -183,13 +183,7 @@ def fetch(ctx) -> None:
 
 def read_csv(snapshot, file: str) -> csv.DictReader:
     """An Epoch CSV as a DictReader; a payload that is not UTF-8 CSV fails the source."""
-    try:
-        text = snapshot.read_bytes(file).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=file)
+    text = snapshot.read_text(file, expected="CSV")
     return csv.DictReader(io.StringIO(text, newline=""))
 
 

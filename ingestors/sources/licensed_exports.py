@@ -55,8 +55,6 @@ in file order. ``record_id`` names the spreadsheet row (and round) it came from.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -68,7 +66,7 @@ from typing import Any
 import yaml
 
 from ingestors.core import config
-from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.errors import FetchError, PayloadError, RecordError, SourceSkipped
 from ingestors.core.offline import SAMPLES_DIR
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain.countries import lookup_name
@@ -251,11 +249,11 @@ def _norm(header: str) -> str:
 
 def read_rows(snapshot, name: str) -> list[list[str]]:
     try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start}): export or save it as "
-                             "CSV UTF-8", file=name) from None
-    return list(csv.reader(io.StringIO(text, newline="")))
+        return snapshot.read_csv(name)
+    except PayloadError as exc:
+        if "not UTF-8" in exc.reason:  # the usual cause: a spreadsheet saved in the system's code page
+            raise snapshot.error(f"{exc.reason}: export or save it as CSV UTF-8", file=name) from None
+        raise
 
 
 def detect(snapshot, name: str, rows: list[list[str]], custom: Layout | None) -> tuple[Layout, int]:

@@ -44,8 +44,6 @@ file. A row whose year or value cannot be read is quarantined on its own.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -114,14 +112,7 @@ def read_metadata(snapshot, slug: str) -> tuple[dict[str, dict], str | None]:
 def read_csv(snapshot, slug: str) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows of a grapher CSV; a payload that is not one fails the source."""
     name = csv_file(slug)
-    try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=name)
-    header, *rows = list(csv.reader(io.StringIO(text, newline=""))) or [[]]
+    header, *rows = snapshot.read_csv(name) or [[]]
     if header[:3] != [ENTITY, CODE, YEAR]:
         raise snapshot.error(f"expected a header starting {ENTITY},{CODE},{YEAR}; got {','.join(header[:3])!r}",
                              file=name)

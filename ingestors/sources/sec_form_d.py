@@ -332,15 +332,7 @@ def _download(ctx, quarter: Quarter, url: str | None, headers: dict[str, str]) -
 
 
 def _open_zip(snapshot, name: str) -> zipfile.ZipFile:
-    data = snapshot.read_bytes(name)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-        raise snapshot.error(f"not a ZIP archive; starts {head!r}", file=name) from None
-    if len(archive.infolist()) > MAX_MEMBERS:
-        raise snapshot.error(f"{len(archive.infolist())} members, over the cap of {MAX_MEMBERS}", file=name)
-    return archive
+    return snapshot.open_zip(name, max_members=MAX_MEMBERS, max_bytes=MAX_MEMBERS * MAX_MEMBER_BYTES)
 
 
 def _member(snapshot, name: str, archive: zipfile.ZipFile, file_name: str) -> bytes:
