@@ -29,8 +29,6 @@ whose numbers cannot be read is quarantined on its own.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from ingestors.core.errors import RecordError
@@ -79,16 +77,12 @@ def _whole(column: str, text: str, low: int = 0, high: int | None = None) -> int
 
 def read_rows(snapshot, metric: str) -> Iterator[tuple[int, list[str]]]:
     name = file_name(metric)
-    try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [c.strip() for c in next(reader, [])]
+    header, *rows = snapshot.read_csv(name) or [[]]
+    header = [c.strip() for c in header]
     expected = [metric, "iso2_code", "year", "quarter"]
     if header != expected:
         raise snapshot.error(f"expected the header {','.join(expected)}; got {','.join(header)[:60]!r}", file=name)
-    for line, cells in enumerate(reader, start=2):
+    for line, cells in enumerate(rows, start=2):
         if any(c.strip() for c in cells):
             yield line, cells
 

@@ -39,8 +39,6 @@ read is quarantined on its own.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 
@@ -101,21 +99,13 @@ def fetch(ctx) -> None:
 # --- parse ------------------------------------------------------------------------------------
 
 
-def read_table(snapshot, name: str, required: tuple[str, ...]) -> tuple[list[str], Iterator[list[str]]]:
+def read_table(snapshot, name: str, required: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a CSV in the snapshot; a body that is not the expected CSV fails the source."""
-    try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=name)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    header, *rows = snapshot.read_csv(name) or [[]]
     missing = [c for c in required if c not in header]
     if missing:
         raise snapshot.error(f"header lacks column(s) {', '.join(missing)}", file=name)
-    return header, reader
+    return header, rows
 
 
 def _text(value: str | None) -> str | None:

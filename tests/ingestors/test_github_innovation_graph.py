@@ -65,7 +65,8 @@ def test_an_unreadable_row_is_quarantined_alone(tmp_path, line, reason):
 @pytest.mark.parametrize(("text", "reason"), [
     (b"iso2_code,year,quarter,developers\nBR,2025,1,5\n",
      "developers.csv: expected the header developers,iso2_code,year,quarter; got 'iso2_code,year,quarter,developers'"),
-    (b"<html><body>404: Not Found</body></html>", "developers.csv: expected the header developers,iso2_code"),
+    (b"<html><body>Rate limited</body></html>", "developers.csv: got HTML or XML, not CSV"),
+    (b"404: Not Found", "developers.csv: expected the header developers,iso2_code,year,quarter; got '404: Not Found'"),
     (b"", "developers.csv: expected the header developers,iso2_code,year,quarter; got ''"),
 ])
 def test_a_wholly_bad_file_fails_the_source(tmp_path, text, reason):
