@@ -3,6 +3,8 @@
 {% set indicators = {
     'IT.NET.USER.ZS': 'internet_users_pct',
     'IT.NET.SECR.P6': 'secure_servers_per_million',
+    'IT.NET.BBND.P2': 'fixed_broadband_per_100_people',
+    'IT.CEL.SETS.P2': 'mobile_subscriptions_per_100_people',
     'EG.ELC.ACCS.ZS': 'electricity_access_pct',
     'EG.USE.ELEC.KH.PC': 'electricity_kwh_per_capita',
     'NY.GDP.MKTP.CD': 'gdp_usd',
