@@ -27,12 +27,12 @@ Format traps:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from datetime import date
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 
 NAME = "ecb_fx"
 HOST = "www.ecb.europa.eu"
@@ -73,20 +73,19 @@ def read_csv(snapshot) -> list[list[str]]:
 
 
 def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise RecordError(f"{DATE_COLUMN}: not a YYYY-MM-DD date: {text!r}") from None
+    day = numbers.parse_date(DATE_COLUMN, text)
+    if day is None:
+        raise RecordError(f"{DATE_COLUMN} is empty")
+    return day
 
 
 def parse_rate(currency: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{currency}: not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise RecordError(f"{currency}: not a positive rate: {text!r}")
-    return value
+    if "," in text:  # a decimal comma would shift every later column: refuse the row, never guess
+        raise RecordError(f"{currency}: not a number (comma in a rate): {text!r}")
+    rate = numbers.parse_number(currency, text, positive=True)
+    if rate is None:
+        raise RecordError(f"{currency} is empty")
+    return rate
 
 
 def parse(snapshot) -> Iterator[Record | Reject]:

@@ -32,6 +32,7 @@ from datetime import date
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import lookup_name
 from ingestors.domain.numbers import parse_number
 
@@ -78,9 +79,7 @@ REQUIRED_COLUMNS = (
 )
 
 _SOURCE_COLUMN = re.compile(r"Source (\d+)")
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m")  # Epoch writes 3/14/2024; some rows give a month only
 _TRUE, _FALSE, _UNKNOWN = (
     {"true", "yes", "y", "1"},
     {"false", "no", "n", "0"},
@@ -114,19 +113,7 @@ class Cluster(Row):
 
 
 def parse_date(column: str, value: str) -> date | None:
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        if m := _US_DATE.fullmatch(text):
-            return date(int(m[3]), int(m[1]), int(m[2]))
-        if m := _ISO_DATE.fullmatch(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _ISO_MONTH.fullmatch(text):
-            return date(int(m[1]), int(m[2]), 1)
-    except ValueError:
-        pass  # 2/30/2024 and the like
-    raise RecordError(f"{column}: not a date (M/D/YYYY or YYYY-MM-DD): {value!r}")
+    return numbers.parse_date(column, value, DATE_FORMATS)
 
 
 def _flag(column: str, value: str) -> bool | None:

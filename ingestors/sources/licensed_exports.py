@@ -55,11 +55,10 @@ in file order. ``record_id`` names the spreadsheet row (and round) it came from.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +68,7 @@ from ingestors.core import config
 from ingestors.core.errors import FetchError, PayloadError, RecordError, SourceSkipped
 from ingestors.core.offline import SAMPLES_DIR
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import lookup_name
 
 NAME = "licensed_exports"
@@ -341,27 +341,14 @@ def company_rounds(layout: Layout, header: list[str], rows: list[list[str]], fir
 
 
 def parse_date(label: str, text: str | None, formats: tuple[str, ...]) -> date:
-    if text is None:
+    day = numbers.parse_date(label, text, formats)
+    if day is None:
         raise RecordError(f"{label} is empty")
-    for fmt in formats:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise RecordError(f"{label}: not a date ({' or '.join(formats)}): {text!r}")
+    return day
 
 
 def parse_amount(label: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    cleaned = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise RecordError(f"{label}: not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise RecordError(f"{label}: not a non-negative amount: {text!r}")
-    return value
+    return numbers.parse_number(label, text, minimum=0)
 
 
 def parse_currency(label: str, text: str | None) -> str | None:

@@ -61,9 +61,10 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from ingestors.core import config
-from ingestors.core.errors import FetchError
+from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain import numbers
 from ingestors.domain.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
 
 log = logging.getLogger(__name__)
@@ -343,10 +344,9 @@ def _articles_in(node) -> Iterator[dict]:
 
 def _iso(value) -> datetime | None:
     try:
-        when = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return numbers.parse_timestamp("datePublished", value)
+    except RecordError:
+        return None  # a page's own date is a hint: the feed's date stands
 
 
 def _meta(soup: BeautifulSoup, key: str) -> str | None:

@@ -44,12 +44,12 @@ file. A row whose year or value cannot be read is quarantined on its own.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import by_iso3
 
 NAME = "owid_ai_investment"
@@ -126,19 +126,16 @@ def _text(value: Any) -> str | None:
 
 
 def parse_year(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise RecordError(f"{YEAR}: not a whole year: {text!r}") from None
+    year = numbers.parse_int(YEAR, text)
+    if year is None:
+        raise RecordError(f"{YEAR} is empty")
+    return year
 
 
 def parse_value(indicator: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{indicator}: not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise RecordError(f"{indicator}: not a finite number: {text!r}")
+    value = numbers.parse_number(indicator, text)
+    if value is None:
+        raise RecordError(f"{indicator} is empty")
     return value
 
 

@@ -93,7 +93,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin
@@ -103,7 +103,7 @@ from bs4 import BeautifulSoup
 from ingestors.core import config
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.domain import curated
+from ingestors.domain import curated, numbers
 from ingestors.domain.countries import latam
 from ingestors.domain.resolution import normalise_name
 
@@ -465,14 +465,7 @@ def _flag(row: dict, column: str) -> bool | None:
 
 def _date(row: dict, column: str, *, required: bool = False) -> date | None:
     value = _required(row, column) if required else row.get(column)
-    if value is None:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise RecordError(f"{column}: not a date: {value!r}")
+    return numbers.parse_date(column, value, _DATE_FORMATS)
 
 
 def _amount(row: dict, column: str) -> tuple[float | None, bool]:
@@ -482,9 +475,7 @@ def _amount(row: dict, column: str) -> tuple[float | None, bool]:
         return None, False
     if value.lower() == "indefinite":
         return None, True
-    if not _AMOUNT.fullmatch(value):
-        raise RecordError(f"{column}: not an amount: {value!r}")
-    return float(value.lstrip("$").replace(",", "")), False
+    return numbers.parse_number(column, value, minimum=0, prefix="$"), False
 
 
 def _count(row: dict, column: str) -> int | None:
