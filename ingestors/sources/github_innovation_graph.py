@@ -33,6 +33,7 @@ from collections.abc import Iterator
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import by_iso2
 
 NAME = "github_innovation_graph"
@@ -66,12 +67,11 @@ def fetch(ctx) -> None:
 
 
 def _whole(column: str, text: str, low: int = 0, high: int | None = None) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise RecordError(f"{column}: not a whole number: {text!r}") from None
-    if value < low or (high is not None and value > high):
-        raise RecordError(f"{column}: out of range: {value}")
+    value = numbers.parse_int(column, text, minimum=low)
+    if value is None:
+        raise RecordError(f"{column} is empty")
+    if high is not None and value > high:
+        raise RecordError(f"{column}: above {high}: {value}")
     return value
 
 

@@ -39,11 +39,11 @@ read is quarantined on its own.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import by_iso3
 
 NAME = "owid_energy"
@@ -128,20 +128,10 @@ def keep(entity: str, code: str | None) -> bool:
 
 
 def parse_year(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise RecordError(f"year: not a whole year: {text!r}") from None
-
-
-def parse_value(indicator: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{indicator}: not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise RecordError(f"{indicator}: not a finite number: {text!r}")
-    return value
+    year = numbers.parse_int("year", text)
+    if year is None:
+        raise RecordError("year is empty")
+    return year
 
 
 def observations(row: dict[str, str]) -> Iterator[dict] | None:
@@ -158,7 +148,7 @@ def observations(row: dict[str, str]) -> Iterator[dict] | None:
         text = (row.get(indicator) or "").strip()
         if text:  # an empty cell is no observation
             found.append({"entity": entity, "entity_code": code, "country_iso2": country.iso2 if country else None,
-                          "year": year, "indicator": indicator, "value": parse_value(indicator, text)})
+                          "year": year, "indicator": indicator, "value": numbers.parse_number(indicator, text)})
     return iter(found)
 
 

@@ -41,16 +41,17 @@ def test_parse_sample(tmp_path):
     flagged = {(r["economy_code"], r["country_iso2"]) for r in result.rows["economy_quarters"]}
     assert ("EU", None) in flagged and ("US", None) in flagged and ("BR", "BR") in flagged
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
-        ("developers.csv line 18", "developers: not a whole number: '1.2e6'")]
+        ("developers.csv line 18", "developers: not a whole number: '1234.5'")]
     row = next(r for r in result.rows["economy_quarters"] if r["economy_code"] == "MX")
     assert row["_record_url"] == "https://raw.githubusercontent.com/github/innovationgraph/main/data/developers.csv"
     assert row["_record_id"] == "developers/MX/2024Q4"
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    ("100,BR,2025,5", "quarter: out of range: 5"),
-    ("100,BR,twenty,1", "year: not a whole number: 'twenty'"),
-    ("-3,BR,2025,1", "repositories: out of range: -3"),
+    ("100,BR,2025,5", "quarter: above 4: 5"),
+    ("100,BR,twenty,1", "year: not a number: 'twenty'"),
+    ("-3,BR,2025,1", "repositories: below 0: '-3'"),
+    ("100,BR,2025,", "quarter is empty"),
     ("100,,2025,1", "iso2_code is empty"),
     ("100,BR,2025", "row has 3 cells, expected 4"),
 ])

@@ -66,7 +66,7 @@ def test_parse_sample(tmp_path):
     # an empty cell is no observation
     assert ("Paraguay", 2024, "carbon_intensity_elec") not in values
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
-        ("owid-energy-data.csv line 21", "year: not a whole year: '2024x'")]
+        ("owid-energy-data.csv line 21", "year: not a number: '2024x'")]
     units = {r["indicator"]: r["unit"] for r in result.rows["indicators"]}
     assert set(units) == set(energy.INDICATORS)
     assert units["carbon_intensity_elec"] == "grams of CO₂ equivalents per kilowatt-hour"
