@@ -43,6 +43,22 @@ research as (
     qualify row_number() over (partition by country_iso2 order by year desc) = 1
 ),
 
+trade as (
+    select country_iso2, year as trade_year, ic_imports_usd, computer_imports_usd, is_net_exporter
+    from {{ ref('mart_semiconductor_trade__country_year') }}
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+ai_services as (
+    select
+        country_iso2,
+        count(distinct sku_name) filter (where direction is not null) as azure_openai_token_sku_count,
+        count(distinct sku_name) filter (where direction is not null and is_processed_in_region)
+            as azure_openai_in_region_sku_count
+    from {{ ref('mart_ai_services__region_meter') }}
+    group by 1
+),
+
 ilia as (
     select country_iso2, edition as ilia_edition, ilia_score, ilia_rank, ilia_countries_scored, ilia_category
     from {{ ref('mart_ilia__country_edition') }}
@@ -80,6 +96,12 @@ select
     i.internet_users_pct,
     i.fixed_broadband_per_100_people,
     i.mobile_subscriptions_per_100_people,
+    tr.trade_year,
+    tr.ic_imports_usd,
+    tr.computer_imports_usd,
+    coalesce(tr.is_net_exporter, false) as is_chip_or_computer_net_exporter,
+    coalesce(ai.azure_openai_token_sku_count, 0) as azure_openai_token_sku_count,
+    coalesce(ai.azure_openai_in_region_sku_count, 0) as azure_openai_in_region_sku_count,
     t.github_period,
     t.github_developers,
     t.developers_per_1000_people,
@@ -105,4 +127,6 @@ left join organisations as o using (country_iso2)
 left join funding as f using (country_iso2)
 left join talent as t using (country_iso2)
 left join research as r using (country_iso2)
+left join trade as tr using (country_iso2)
+left join ai_services as ai using (country_iso2)
 left join ilia as il using (country_iso2)
