@@ -162,7 +162,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
-    if offline:
+    if offline and transport is None:
         transport = SampleTransport(source.name, source.plan.sample_routes)
     client = HttpClient(
         user_agent=settings.user_agent,
@@ -171,6 +171,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         rate_limits=None if offline else source.plan.limits(os.environ),
         attempts=source.plan.attempts,
         transport=transport,
+        max_requests=source.plan.max_requests,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)
     try:
