@@ -208,6 +208,7 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={"prices.azure.com": 2.0},
+        max_requests=30,  # five regions today, a page or two of meters each
         sample_routes={"prices.azure.com/api/retail/prices": "meters.json"},
     ),
 )

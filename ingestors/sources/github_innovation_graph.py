@@ -131,6 +131,6 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={HOST: 1.0},
-        sample_routes={f"{HOST}/github/innovationgraph/main/data/{file_name(m)}": file_name(m) for m in METRICS},
+        max_requests=len(METRICS),  # one CSV per metric
     ),
 )

@@ -195,9 +195,6 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={DATA_HOST: 1.0, CODEBOOK_HOST: 1.0},
-        sample_routes={
-            f"{DATA_HOST}/owid-public/data/energy/{DATA_FILE}": DATA_FILE,
-            f"{CODEBOOK_HOST}/owid/energy-data/master/{CODEBOOK_FILE}": CODEBOOK_FILE,
-        },
+        max_requests=2,  # the codebook and the data file
     ),
 )

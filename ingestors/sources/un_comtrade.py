@@ -205,6 +205,7 @@ SOURCE = Source(
     plan=FetchPlan(
         # The keyless preview is meant for light use: one call every two seconds.
         rate_limits={HOST: 0.5},
+        max_requests=15,  # one per year since FIRST_YEAR: seven in 2026, one more each year
         sample_routes={f"{HOST}/public/v1/preview/C/A/HS": "preview.json"},
     ),
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 
@@ -107,8 +106,6 @@ def test_out_of_scope_rows_are_not_read_at_all(tmp_path):
 
 
 @pytest.mark.parametrize(("replaced", "reason"), [
-    ({energy.DATA_FILE: b"<!DOCTYPE html><html>Access Denied</html>"},
-     "owid-energy-data.csv: got HTML or XML, not CSV; starts '<!DOCTYPE html>"),
     ({energy.DATA_FILE: b"country,year,iso_code,electricity_demand\nChile,2024,CHL,80\n"},
      "owid-energy-data.csv: header lacks column(s) electricity_generation, electricity_demand_per_capita"),
     ({energy.CODEBOOK_FILE: b"name,text\n"},
@@ -123,37 +120,19 @@ def test_a_wholly_bad_file_fails_the_source(tmp_path, replaced, reason):
     assert "\n" not in message
 
 
-# --- fetch and offline run --------------------------------------------------------------------
+# --- fetch ------------------------------------------------------------------------------------
 
 
-def test_fetch_asks_for_the_codebook_and_the_data_conditionally(settings):
+def test_fetch_asks_for_the_codebook_then_the_data(settings):
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        name = request.url.path.rsplit("/", 1)[-1]
-        if request.headers.get("if-none-match") == f'"{name}"':
-            return httpx.Response(304, headers={"etag": f'"{name}"'})
-        return httpx.Response(200, content=(SAMPLES / name).read_bytes(), headers={"etag": f'"{name}"'})
+        return httpx.Response(200, content=(SAMPLES / request.url.path.rsplit("/", 1)[-1]).read_bytes())
 
-    first = run_source(energy.SOURCE, settings, transport=httpx.MockTransport(handler))
-    second = run_source(energy.SOURCE, settings, transport=httpx.MockTransport(handler))
-    assert (first.status, first.requests, first.rows) == ("loaded", 2, {"observations": 474, "indicators": 34})
-    assert (second.status, second.requests) == ("unchanged", 2)
-    assert [str(r.url) for r in seen[:2]] == [energy.CODEBOOK_URL, energy.DATA_URL]
-    assert all("if-none-match" in r.headers for r in seen[2:])
-
-
-def test_offline_run_loads_duckdb(settings):
-    result = run_source(energy.SOURCE, settings, offline=True)
-    assert (result.status, result.quarantined, result.requests) == ("loaded", 1, 2)
-    with duckdb.connect(str(settings.working_db), read_only=True) as con:
-        assert con.execute("select count(distinct country_iso2) from raw_owid_energy.observations").fetchone() == (5,)
-
-
-def test_plan():
-    assert energy.SOURCE.plan.rate_limits == {"nyc3.digitaloceanspaces.com": 1.0, "raw.githubusercontent.com": 1.0}
-    assert sorted(energy.SOURCE.plan.sample_routes.values()) == sorted(FILES)
+    result = run_source(energy.SOURCE, settings, transport=httpx.MockTransport(handler))
+    assert (result.status, result.rows) == ("loaded", {"observations": 474, "indicators": 34})
+    assert [str(r.url) for r in seen] == [energy.CODEBOOK_URL, energy.DATA_URL]
 
 
 # --- the real codebook ------------------------------------------------------------------------

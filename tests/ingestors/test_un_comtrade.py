@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 
@@ -107,10 +106,3 @@ def test_fetch_asks_one_year_per_call(settings):
     assert [r.url.params["period"] for r in seen] == [str(y) for y in expected_years]
     assert all(str(r.url).startswith("https://comtradeapi.un.org/public/v1/preview/C/A/HS?") for r in seen)
     assert all("Ocp-Apim-Subscription-Key" not in r.headers for r in seen)
-
-
-def test_offline_run_loads_duckdb(settings):
-    result = run_source(comtrade.SOURCE, settings, offline=True)
-    assert (result.status, result.rows, result.quarantined) == ("loaded", {"trade": 58}, 1)
-    with duckdb.connect(str(settings.working_db), read_only=True) as con:
-        assert con.execute("select count(distinct year) from raw_un_comtrade.trade").fetchone() == (2,)
