@@ -55,7 +55,7 @@ def _require_browser():
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            problem = "playwright is not installed (uv sync --extra dev)"
+            problem = "playwright is not installed (uv sync installs the dev group)"
     if problem:
         message = f"dashboard browser test: {problem}"
         if os.environ.get("CADENA_REQUIRE_BROWSER") == "1":
