@@ -3,6 +3,7 @@
 * ``ingest_<cadence>``: the ingest assets of one cadence, on a schedule.
 * ``build_and_publish``: the dbt models (all, or a sensor's subset) and the publication.
 * ``refresh_all``: both, in one run (what the UI's "Materialize all" does).
+* ``ingest_sources``: any chosen sources; `cadena refresh` runs it, then ``build_and_publish``.
 
 Ingest and build are separate runs so that one failing source never stops the
 rest from being built: after any ingest run that loaded something new, the
@@ -34,7 +35,7 @@ from dagster import (
 from ingestors.core.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
 from orchestration.freshness import mart_inputs_fresh
-from orchestration.ingest import source_asset_keys
+from orchestration.ingest import ingest_sources_job, source_asset_keys
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
 CRON = {
@@ -60,7 +61,8 @@ build_and_publish_job = define_asset_job(
     name="build_and_publish",
     selection=AssetSelection.assets(cadena_dbt_assets, published_warehouse),
     executor_def=in_process_executor,
-    description="dbt build (seeds, models, tests) and, if it passed, publish the read-only copy.",
+    description="dbt build (seeds, models, tests) and, if it passed, publish the read-only copy "
+                "(also the second run of `cadena refresh`).",
 )
 
 refresh_all_job = define_asset_job(
@@ -129,7 +131,7 @@ def rebuild_selection(changed: set[AssetKey], asset_graph) -> list[AssetKey]:
 
 
 SENSORS = [build_after_ingest, build_after_partly_failed_ingest]
-JOBS = [*INGEST_JOBS.values(), build_and_publish_job, refresh_all_job]
+JOBS = [*INGEST_JOBS.values(), ingest_sources_job, build_and_publish_job, refresh_all_job]
 
 
 # Every mart's inputs_within_cadence check (orchestration/freshness.py) runs

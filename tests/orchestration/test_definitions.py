@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 CAPACITY = sorted([
-    "raw/peeringdb/facilities", "raw/peeringdb/internet_exchanges", "raw/peeringdb/ix_facilities",
-    "raw/peeringdb/organizations", "raw/telegeography/cables", "raw/telegeography/landing_points",
-    "raw/telegeography/cable_landings", "raw/aws_ip_ranges/regions", "raw/gcp_ip_ranges/regions",
-    "raw/azure_service_tags/regions", "raw/oracle_ip_ranges/regions", "raw/epoch_gpu_clusters/clusters",
-    "raw/world_bank/observations", "raw/azure_retail_prices/prices", "raw/aws_ec2_gpu/offers",
-    "raw/gcp_gpu_skus/gpu_prices", "raw/top500/systems",
+    "raw/peeringdb__facilities", "raw/peeringdb__internet_exchanges", "raw/peeringdb__ix_facilities",
+    "raw/peeringdb__organizations", "raw/telegeography__cables", "raw/telegeography__landing_points",
+    "raw/telegeography__cable_landings", "raw/aws_ip_ranges__regions", "raw/gcp_ip_ranges__regions",
+    "raw/azure_service_tags__regions", "raw/oracle_ip_ranges__regions", "raw/epoch_gpu_clusters__clusters",
+    "raw/world_bank__observations", "raw/azure_retail_prices__prices", "raw/aws_ec2_gpu__offers",
+    "raw/gcp_gpu_skus__gpu_prices", "raw/top500__systems",
     "stg_peeringdb__facilities", "stg_peeringdb__internet_exchanges", "stg_peeringdb__ix_facilities",
     "stg_peeringdb__organizations", "stg_telegeography__cables", "stg_telegeography__landing_points",
     "stg_telegeography__cable_landings", "stg_aws_ip_ranges__regions", "stg_gcp_ip_ranges__regions",
@@ -25,24 +25,24 @@ CAPACITY = sorted([
     "fct_cloud_gpu_offers", "fct_supercomputers", "mart_gpu_supply__country", "mart_gpu_prices__country_model",
 ])
 ORGANISATIONS = sorted([
-    *(f"raw/curated_registry/{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
+    *(f"raw/curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
                                              "capacity_announcements", "gpu_deployments", "funding_rounds")),
     *(f"stg_curated_registry__{t}" for t in ("organizations", "organization_layers", "organization_dependencies",
                                               "capacity_announcements", "gpu_deployments", "funding_rounds")),
     "dim_organizations", "bridge_organization_layers", "fct_organization_dependencies", "fct_datacenter_capacity",
-    "raw/yc/companies", "raw/epoch_notable_models/models", "raw/huggingface/models",
+    "raw/yc__companies", "raw/epoch_notable_models__models", "raw/huggingface__models",
     "stg_yc__companies", "stg_epoch_notable_models__models", "stg_huggingface__models",
     "int_organization_records", "int_organizations_resolved", "int_organization_features",
     "int_organization_layers_classified", "int_organization_memberships", "int_organization_measures",
-    "raw/wikidata/organizations", "raw/openalex/works_by_country_year", "raw/openalex/institutions",
+    "raw/wikidata__organizations", "raw/openalex__works_by_country_year", "raw/openalex__institutions",
     "stg_wikidata__organizations", "stg_openalex__works_by_country_years", "stg_openalex__institutions",
     "fct_models", "fct_research_output", "mart_value_chain__country_layer", "mart_value_chain__country_seed_term",
     *(f"mart_layer__{layer}" for layer in ("hardware_infrastructure", "data", "research", "foundation_models",
                                            "mlops_tooling", "applications", "integration", "end_users")),
 ])
 FUNDING = sorted([
-    "raw/sec_form_d/offerings", "raw/news/articles", "raw/news/funding_events", "raw/ecb_fx/rates",
-    "raw/owid_ai_investment/observations", "raw/licensed_exports/rounds",
+    "raw/sec_form_d__offerings", "raw/news__articles", "raw/news__funding_events", "raw/ecb_fx__rates",
+    "raw/owid_ai_investment__observations", "raw/licensed_exports__rounds",
     "stg_sec_form_d__offerings", "stg_news__articles", "stg_news__funding_events", "stg_ecb_fx__rates",
     "stg_owid_ai_investment__observations", "stg_licensed_exports__rounds",
     "int_fx_rates_daily", "int_fx_rates_annual", "int_funding_claims", "int_funding_claims_matched",
@@ -54,7 +54,7 @@ EXPECTED_GROUPS = {
     "capacity": CAPACITY,
     "organisations": ORGANISATIONS,
     "funding": FUNDING,
-    "meta": sorted(["raw/cadena_meta/load_log", "raw/cadena_meta/quarantine", "stg_cadena_meta__load_logs",
+    "meta": sorted(["raw/cadena_meta__load_log", "raw/cadena_meta__quarantine", "stg_cadena_meta__load_logs",
                     "stg_cadena_meta__quarantines", "int_source_loads_latest", "mart_source_loads"]),
     "reference": sorted(["latam_countries", "value_chain_layers", "value_chain_sub_layers", "taxonomy_crosswalk",
                          "cloud_region_catalogue", "azure_gpu_vm_skus", "layer_rules", "layer_size_measures",
@@ -89,8 +89,8 @@ def test_dbt_sources_sit_downstream_of_the_ingest_assets(graph):
     from dagster import AssetKey
 
     parents = graph.get(AssetKey("stg_peeringdb__facilities")).parent_keys
-    assert parents == {AssetKey(["raw", "peeringdb", "facilities"])}
-    assert graph.get(AssetKey(["raw", "peeringdb", "facilities"])).is_materializable
+    assert parents == {AssetKey(["raw", "peeringdb__facilities"])}
+    assert graph.get(AssetKey(["raw", "peeringdb__facilities"])).is_materializable
 
 
 def test_publish_waits_for_every_mart(graph):
@@ -105,7 +105,7 @@ def test_dbt_tests_are_asset_checks(graph):
     checks = {c.to_user_string() for c in graph.asset_check_keys}
     assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
     assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
-    assert "raw/world_bank/observations:fetched_within_cadence" in checks
+    assert "raw/world_bank__observations:fetched_within_cadence" in checks
     assert "mart_infrastructure__country:inputs_within_cadence" in checks
     assert len(checks) >= 100
 
@@ -126,7 +126,8 @@ def test_schedules_jobs_and_sensors_are_pinned(defs):
         ("quarterly_sources", "0 6 15 2,5,8,11 *"), ("weekly_sources", "30 5 * * 1"),
     ]
     assert sorted(j.name for j in defs.jobs) == [
-        "build_and_publish", "check_freshness", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_weekly",
+        "build_and_publish", "check_freshness", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_sources",
+        "ingest_weekly",
         "refresh_all",
     ]
     assert sorted(s.name for s in defs.sensors) == [
@@ -138,7 +139,7 @@ def test_each_cadence_job_holds_exactly_its_sources(defs):
 
     for cadence in ("daily", "weekly", "monthly", "quarterly"):
         job = defs.resolve_job_def(f"ingest_{cadence}")
-        keys = {k.path[1] for k in job.asset_layer.executable_asset_keys}
+        keys = {k.path[1].split("__")[0] for k in job.asset_layer.executable_asset_keys}
         assert keys == {s.name for s in ALL if s.cadence == cadence}
 
 
@@ -147,10 +148,10 @@ def test_a_build_after_ingest_rebuilds_only_what_the_changed_sources_feed(graph)
 
     from orchestration.jobs import rebuild_selection
 
-    keys = {k.to_user_string() for k in rebuild_selection({AssetKey(["raw", "ecb_fx", "rates"])}, graph)}
+    keys = {k.to_user_string() for k in rebuild_selection({AssetKey(["raw", "ecb_fx__rates"])}, graph)}
     assert {"stg_ecb_fx__rates", "int_fx_rates_daily", "fct_funding_rounds", "mart_funding__country_layer_quarter",
             "mart_value_chain__country_layer", "snap_funding_rounds", "mart_changes", "published_warehouse"} <= keys
-    assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx/rates"}
+    assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx__rates"}
     assert not any(k.startswith("raw/") for k in keys)
 
 
@@ -177,3 +178,38 @@ def test_a_mart_is_stale_when_a_source_it_reads_is(tmp_path):
     assert verdicts["world_bank"] == "fresh"  # a monthly one
     assert verdicts["licensed_exports"] == "not configured"
     assert verdicts["peeringdb"] == "never loaded"
+
+
+def test_every_asset_has_an_owner_kinds_a_distinct_name_and_description(graph):
+    """What `dg list defs` and the UI show: no asset without owner or kind, no two labelled alike."""
+    from collections import Counter
+
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert [n.key.to_user_string() for n in nodes if not n.owners] == []
+    assert [n.key.to_user_string() for n in nodes if not n.kinds] == []
+    assert [n.key.to_user_string() for n in nodes if not (n.description or "").strip()] == []
+    labels = Counter(n.key.path[-1] for n in nodes)  # the UI's graph labels an asset by the last part of its key
+    assert [label for label, count in labels.items() if count > 1] == []
+    first_lines = Counter((n.description or "").splitlines()[0] for n in nodes)
+    assert [line for line, count in first_lines.items() if count > 1] == []
+    owners = {n.key.to_user_string(): n.owners for n in nodes}
+    assert owners["raw/aws_ip_ranges__regions"] == ["team:sources"]
+    assert owners["mart_infrastructure__country"] == ["team:warehouse"]
+    assert owners["published_warehouse"] == ["team:warehouse"]
+
+
+def test_cli_runs_are_named_jobs(tmp_path, monkeypatch):
+    """`cadena refresh` runs ``ingest_sources`` (any subset of sources), then ``build_and_publish``: never
+    ``__ephemeral_asset_job__``."""
+    from dagster import DagsterInstance
+
+    from ingestors.sources import BY_NAME
+    from orchestration.ingest import ingest_job, source_asset_keys
+    from orchestration.resources import CadenaResource
+
+    monkeypatch.setenv("CADENA_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    result = ingest_job({"cadena": CadenaResource()}).execute_in_process(
+        instance=DagsterInstance.ephemeral(), run_config={"resources": {"cadena": {"config": {"offline": True}}}},
+        asset_selection=source_asset_keys(BY_NAME["ecb_fx"]), raise_on_error=False)
+    assert result.success and result.dagster_run.job_name == "ingest_sources"
+    assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == ["raw/ecb_fx__rates"]
