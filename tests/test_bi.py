@@ -65,8 +65,8 @@ def reflected(offline_warehouse):
         pytest.skip("duckdb-engine is not installed (uv sync installs the dev group)")
     settings, _ = offline_warehouse
     marts = _published_marts(settings)
-    proc = subprocess.run([sys.executable, "-c", REFLECT_EVERY_MART, str(settings.published_db), json.dumps(list(marts))],
-                          capture_output=True, text=True)
+    args = [sys.executable, "-c", REFLECT_EVERY_MART, str(settings.published_db), json.dumps(list(marts))]
+    proc = subprocess.run(args, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return marts, json.loads(proc.stdout.splitlines()[-1])
 
