@@ -135,8 +135,10 @@ class HttpClient:
         backoff_max_s: float = 60.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        max_requests: int | None = None,
     ):
         self.max_bytes = max_bytes
+        self.max_requests = max_requests
         self._limiters = {
             host: RateLimiter(per_second, sleep=sleep) for host, per_second in (rate_limits or {}).items()
         }
@@ -210,6 +212,9 @@ class HttpClient:
 
     def _send_once(self, source: str, method: str, url: str, params, headers: dict[str, str], data) -> Fetched:
         limiter = self._limiters.get(urlsplit(url).hostname or "")
+        if self.max_requests is not None and self.requests_sent >= self.max_requests:
+            raise FetchError(source, url, f"over the source's plan of {self.max_requests} requests per run "
+                                          "(a paging loop or a changed publisher; see its FetchPlan)")
         if limiter:
             limiter.wait()
         self.requests_sent += 1

@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
+from ingestors.core import state
 from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HttpClient
@@ -25,14 +26,13 @@ from ingestors.core.load import load_snapshot
 from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
+from ingestors.core.state import RunResult
 
 log = logging.getLogger(__name__)
 
-Status = Literal["loaded", "unchanged", "skipped", "failed"]
-
-
-class FetchContext:
-    """What a source's ``fetch`` function gets: a polite GET that lands in the snapshot."""
+class SnapshotFetchContext:
+    """The :class:`~ingestors.core.registry.FetchContext` a source's ``fetch`` gets: a polite GET that lands
+    in the snapshot being written."""
 
     def __init__(self, source: Source, settings: Settings, client: HttpClient, writer: SnapshotWriter,
                  previous: Snapshot | None, offline: bool):
@@ -91,22 +91,6 @@ class FetchContext:
 class ParseResult:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     quarantine: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class RunResult:
-    source: str
-    status: Status
-    snapshot_id: str | None = None
-    retrieved_at: datetime | None = None
-    rows: dict[str, int] = field(default_factory=dict)
-    quarantined: int = 0
-    requests: int = 0
-    message: str = ""
-
-    @property
-    def changed(self) -> bool:
-        return self.status == "loaded"
 
 
 def parse_snapshot(source: Source, snapshot: Snapshot) -> ParseResult:
@@ -178,7 +162,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
-    if offline:
+    if offline and transport is None:
         transport = SampleTransport(source.name, source.plan.sample_routes)
     client = HttpClient(
         user_agent=settings.user_agent,
@@ -187,11 +171,12 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         rate_limits=None if offline else source.plan.limits(os.environ),
         attempts=source.plan.attempts,
         transport=transport,
+        max_requests=source.plan.max_requests,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)
     try:
         with client:
-            source.fetch(FetchContext(source, settings, client, writer, store.latest(source.name), offline))
+            source.fetch(SnapshotFetchContext(source, settings, client, writer, store.latest(source.name), offline))
         return writer.commit(), client.requests_sent
     except BaseException:
         writer.discard()
@@ -205,8 +190,6 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
     Raises :class:`CadenaError` (one line, naming source and snapshot) when the
     source fails; its previous tables stay as they were.
     """
-    from ingestors.core import state
-
     started = datetime.now(UTC)
     try:
         snapshot, requests = fetch_snapshot(source, settings, offline=offline, transport=transport)

@@ -270,6 +270,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="Azure Retail Prices (GPU VMs)",
+    endpoint=('`prices.azure.com/api/retail/prices`, N-series VMs per LatAm region + US reference, paged by '
+              '`NextPageLink` and `$skip`'),
     description=("Hourly retail prices of Azure GPU virtual machines (N-series) in every LatAm Azure "
                  "region and the US reference region: pay-as-you-go, spot, low priority, dev/test "
                  "and 1- and 3-year reservations, Linux and Windows, in USD."),
@@ -286,9 +288,9 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=60 * 12,  # one per region plus its further pages; MAX_PAGES per region bounds it
         # No published limit; the API throttles bursts with 429. Stay gentle.
         rate_limits={"prices.azure.com": 2.0},
         # The query ($filter, $skip) is ignored offline: one page serves every region and ends paging.
-        sample_routes={"prices.azure.com/api/retail/prices": "prices.json"},
     ),
 )

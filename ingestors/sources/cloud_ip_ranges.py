@@ -342,19 +342,21 @@ def _source(
     *,
     name: str,
     title: str,
+    endpoint: str,
     description: str,
     homepage: str,
     licence: str,
     cadence: Cadence,
     fetch: Callable[[Any], None],
     rate_limits: Mapping[str, float],
-    sample_routes: Mapping[str, str],
+    sample_routes: Mapping[str, str] | None = None,
 ) -> Source:
     layout = LAYOUTS[provider]
     return Source(
         name=name,
         family="capacity",
         title=title,
+        endpoint=endpoint,
         description=description,
         homepage=homepage,
         licence=licence,
@@ -370,7 +372,7 @@ def _source(
         ),
         fetch=fetch,
         parse=functools.partial(parse_regions, layout),
-        plan=FetchPlan(rate_limits=rate_limits, sample_routes=sample_routes),
+        plan=FetchPlan(rate_limits=rate_limits, sample_routes=sample_routes or {}),
     )
 
 
@@ -378,32 +380,33 @@ AWS_SOURCE = _source(
     "aws",
     name="aws_ip_ranges",
     title="AWS IP address ranges",
+    endpoint='`ip-ranges.amazonaws.com/ip-ranges.json` (ETag)',
     description="AWS regions and Local Zone border groups in use, with prefix counts (ip-ranges.json).",
     homepage="https://docs.aws.amazon.com/vpc/latest/userguide/aws-ip-ranges.html",
     licence="AWS public IP address ranges, published for use by customers",
     cadence="daily",
     fetch=_fetch_one(LAYOUTS["aws"].file, AWS_URL),
     rate_limits={"ip-ranges.amazonaws.com": 1.0},
-    sample_routes={"ip-ranges.amazonaws.com/ip-ranges.json": "ip-ranges.json"},
 )
 
 GCP_SOURCE = _source(
     "gcp",
     name="gcp_ip_ranges",
     title="Google Cloud IP address ranges",
+    endpoint='`www.gstatic.com/ipranges/cloud.json`',
     description="Google Cloud regions (scopes) with prefix counts (cloud.json).",
     homepage="https://cloud.google.com/compute/docs/faq#find_ip_range",
     licence="Google Cloud public IP ranges, published for use by customers",
     cadence="daily",
     fetch=_fetch_one(LAYOUTS["gcp"].file, GCP_URL),
     rate_limits={"www.gstatic.com": 1.0},
-    sample_routes={"www.gstatic.com/ipranges/cloud.json": "cloud.json"},
 )
 
 AZURE_SOURCE = _source(
     "azure",
     name="azure_service_tags",
     title="Azure IP ranges and service tags (Public Cloud)",
+    endpoint="Microsoft's download page (link found with BeautifulSoup), then `ServiceTags_Public_YYYYMMDD.json`",
     description="Azure regions with prefix counts and service tags (weekly ServiceTags_Public file).",
     homepage="https://www.microsoft.com/en-us/download/details.aspx?id=56519",
     licence="Microsoft Azure IP ranges and service tags, published for use by customers",
@@ -420,13 +423,13 @@ ORACLE_SOURCE = _source(
     "oracle",
     name="oracle_ip_ranges",
     title="Oracle Cloud Infrastructure IP address ranges",
+    endpoint='`docs.oracle.com/iaas/tools/public_ip_ranges.json`',
     description="OCI regions with CIDR counts and tags (public_ip_ranges.json).",
     homepage="https://docs.oracle.com/en-us/iaas/Content/General/Concepts/addressranges.htm",
     licence="Oracle Cloud public IP address ranges, published for use by customers",
     cadence="weekly",
     fetch=_fetch_one(LAYOUTS["oracle"].file, ORACLE_URL),
     rate_limits={"docs.oracle.com": 1.0},
-    sample_routes={"docs.oracle.com/iaas/tools/public_ip_ranges.json": "public_ip_ranges.json"},
 )
 
 SOURCES = (AWS_SOURCE, GCP_SOURCE, AZURE_SOURCE, ORACLE_SOURCE)

@@ -27,15 +27,12 @@ Format traps:
 
 from __future__ import annotations
 
-import csv
-import io
-import math
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 
 NAME = "ecb_fx"
 HOST = "www.ecb.europa.eu"
@@ -57,22 +54,18 @@ def fetch(ctx) -> None:
     ctx.get(FILE, ZIP_URL)  # conditional: a 304 reuses the previous snapshot's bytes
 
 
+# The full history since 1999 unpacks to about 6 MB; a ZIP declaring far more is not the ECB's file.
+MAX_CSV_BYTES = 64 * 1024**2
+
+
 def read_csv(snapshot) -> list[list[str]]:
     """The rows of the CSV inside the ZIP, header first; a payload that is not that fails the source."""
-    data = snapshot.read_bytes(FILE)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if CSV_MEMBER not in archive.namelist():
-                raise snapshot.error(f"no {CSV_MEMBER} in the ZIP (it holds: {', '.join(archive.namelist())})",
-                                     file=FILE)
-            text = archive.read(CSV_MEMBER).decode("utf-8-sig")
-    except zipfile.BadZipFile:
-        head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-        raise snapshot.error(f"not a ZIP archive; starts {head!r}", file=FILE) from None
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"{CSV_MEMBER} is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                             file=FILE) from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    with snapshot.open_zip(FILE, max_members=4, max_bytes=MAX_CSV_BYTES) as archive:
+        if CSV_MEMBER not in archive.namelist():
+            raise snapshot.error(f"no {CSV_MEMBER} in the ZIP (it holds: {', '.join(archive.namelist())})",
+                                 file=FILE)
+        data = archive.read(CSV_MEMBER)
+    rows = snapshot.read_csv(FILE, data=data, member=CSV_MEMBER)
     if not rows or rows[0][:1] != [DATE_COLUMN]:
         head = ",".join(rows[0][:3]) if rows else ""
         raise snapshot.error(f"{CSV_MEMBER}: expected a header starting {DATE_COLUMN!r}, got {head!r}", file=FILE)
@@ -80,20 +73,19 @@ def read_csv(snapshot) -> list[list[str]]:
 
 
 def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise RecordError(f"{DATE_COLUMN}: not a YYYY-MM-DD date: {text!r}") from None
+    day = numbers.parse_date(DATE_COLUMN, text)
+    if day is None:
+        raise RecordError(f"{DATE_COLUMN} is empty")
+    return day
 
 
 def parse_rate(currency: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{currency}: not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise RecordError(f"{currency}: not a positive rate: {text!r}")
-    return value
+    if "," in text:  # a decimal comma would shift every later column: refuse the row, never guess
+        raise RecordError(f"{currency}: not a number (comma in a rate): {text!r}")
+    rate = numbers.parse_number(currency, text, positive=True)
+    if rate is None:
+        raise RecordError(f"{currency} is empty")
+    return rate
 
 
 def parse(snapshot) -> Iterator[Record | Reject]:
@@ -105,6 +97,8 @@ def parse(snapshot) -> Iterator[Record | Reject]:
             continue
         try:
             day = parse_date(cells[0])
+            if len(cells) > len(header):  # a decimal comma splits a rate in two and shifts every later column
+                raise RecordError(f"{len(cells)} cells, the header has {len(header)}: a comma inside a rate?")
         except RecordError as exc:
             yield Reject(TABLE, f"{CSV_MEMBER} line {line}", str(exc), dict(zip(header, cells, strict=False)))
             continue
@@ -126,6 +120,7 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="ECB euro reference rates",
+    endpoint='ECB `eurofxref-hist.zip`, daily euro reference rates since 1999 (conditional GET)',
     description="Daily euro foreign exchange reference rates since 1999 for every currency the ECB quotes "
                 "(BRL and MXN among them): the day's rates for converting amounts to USD through the euro.",
     homepage="https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html",
@@ -140,6 +135,5 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={HOST: 1.0},
-        sample_routes={f"{HOST}/stats/eurofxref/eurofxref-hist.zip": FILE},
     ),
 )

@@ -238,6 +238,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="Hugging Face Hub models",
+    endpoint='`huggingface.co/api/models?author=` for each registry Hub handle',
     description="Models, downloads and likes on the Hugging Face Hub of the LatAm organisations whose Hub "
                 "handle is in the curated registry.",
     homepage="https://huggingface.co",
@@ -258,8 +259,8 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=500,  # each registry Hub handle, paged (MAX_PAGES per handle)
         # The Hub rate-limits anonymous API calls per IP; two a second is gentle.
         rate_limits={HOST: 2.0},
-        sample_routes={f"{HOST}/api/models": "models.json"},
     ),
 )

@@ -52,6 +52,7 @@ import hashlib
 import json
 import logging
 import time
+import xml.sax
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -61,9 +62,10 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from ingestors.core import config
-from ingestors.core.errors import FetchError
+from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain import numbers
 from ingestors.domain.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
 
 log = logging.getLogger(__name__)
@@ -207,8 +209,16 @@ class FeedItem:
 
 
 def read_feed(content: bytes):
-    """The feedparser result, or None when ``content`` is not an RSS or Atom feed."""
+    """The feedparser result, or None when ``content`` is not an RSS or Atom feed.
+
+    A feed cut off mid-transfer (not well-formed, and its closing root tag missing) is not read:
+    feedparser would hand back the items before the break, and a partial feed must not replace a
+    whole one. Other XML slips common in real feeds (an unescaped ``&``) are read leniently.
+    """
     parsed = feedparser.parse(content)
+    cut_off = not any(tag in content[-512:] for tag in (b"</rss>", b"</feed>", b"</rdf:RDF>"))
+    if isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException) and cut_off:
+        return None
     return parsed if parsed.get("version") else None
 
 
@@ -343,10 +353,9 @@ def _articles_in(node) -> Iterator[dict]:
 
 def _iso(value) -> datetime | None:
     try:
-        when = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return numbers.parse_timestamp("datePublished", value)
+    except RecordError:
+        return None  # a page's own date is a hint: the feed's date stands
 
 
 def _meta(soup: BeautifulSoup, key: str) -> str | None:
@@ -469,6 +478,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="LatAm tech press funding news",
+    endpoint=('RSS/Atom feeds of LatAm tech and business press (`CADENA_NEWS_FEEDS`), funding-looking articles '
+              'read with BeautifulSoup; funding events extracted from English, Spanish and Portuguese text'),
     description="Items of RSS/Atom feeds of LatAm tech and business press (en/es/pt) and the funding events "
                 "read from the articles that look like funding news: company, amount and currency as stated, "
                 "round type, investors, and the look-alikes (acquisitions, fund closes, bonds, grants, totals, "
@@ -489,6 +500,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=150,  # 12 default feeds and CADENA_NEWS_MAX_ARTICLES (60) pages, with retries
         sample_routes={
             "startupi.com.br/feed/": "startupi-feed.xml",
             "iupana.com/feed/atom/": "iupana-feed-atom.xml",

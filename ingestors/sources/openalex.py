@@ -303,6 +303,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="OpenAlex AI research output",
+    endpoint='`api.openalex.org/works` grouped by year and institution, AI subfield, per LatAm country',
     description="Works in OpenAlex's Artificial Intelligence subfield with an author in each LatAm "
                 "country, per publication year (last ten years) and per institution.",
     homepage="https://openalex.org",
@@ -319,9 +320,9 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=250,  # two requests per LatAm country and year window
         rate_limits={HOST: 5.0},  # OpenAlex allows far more; stay gentle
         key_env=KEY_ENV,
         # The query string is ignored offline: one works.json answers every /works request (see parse).
-        sample_routes={f"{HOST}/works": "works.json", f"{HOST}/institutions": "institutions.json"},
     ),
 )

@@ -93,7 +93,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin
@@ -103,7 +103,7 @@ from bs4 import BeautifulSoup
 from ingestors.core import config
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.domain import curated
+from ingestors.domain import curated, numbers
 from ingestors.domain.countries import latam
 from ingestors.domain.resolution import normalise_name
 
@@ -332,15 +332,7 @@ def _download(ctx, quarter: Quarter, url: str | None, headers: dict[str, str]) -
 
 
 def _open_zip(snapshot, name: str) -> zipfile.ZipFile:
-    data = snapshot.read_bytes(name)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-        raise snapshot.error(f"not a ZIP archive; starts {head!r}", file=name) from None
-    if len(archive.infolist()) > MAX_MEMBERS:
-        raise snapshot.error(f"{len(archive.infolist())} members, over the cap of {MAX_MEMBERS}", file=name)
-    return archive
+    return snapshot.open_zip(name, max_members=MAX_MEMBERS, max_bytes=MAX_MEMBERS * MAX_MEMBER_BYTES)
 
 
 def _member(snapshot, name: str, archive: zipfile.ZipFile, file_name: str) -> bytes:
@@ -473,14 +465,7 @@ def _flag(row: dict, column: str) -> bool | None:
 
 def _date(row: dict, column: str, *, required: bool = False) -> date | None:
     value = _required(row, column) if required else row.get(column)
-    if value is None:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise RecordError(f"{column}: not a date: {value!r}")
+    return numbers.parse_date(column, value, _DATE_FORMATS)
 
 
 def _amount(row: dict, column: str) -> tuple[float | None, bool]:
@@ -490,9 +475,7 @@ def _amount(row: dict, column: str) -> tuple[float | None, bool]:
         return None, False
     if value.lower() == "indefinite":
         return None, True
-    if not _AMOUNT.fullmatch(value):
-        raise RecordError(f"{column}: not an amount: {value!r}")
-    return float(value.lstrip("$").replace(",", "")), False
+    return numbers.parse_number(column, value, minimum=0, prefix="$"), False
 
 
 def _count(row: dict, column: str) -> int | None:
@@ -606,6 +589,9 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="SEC Form D data sets",
+    endpoint=("SEC Form D data sets: the quarterly ZIPs of TSVs linked from sec.gov's Form D data sets page; "
+              "LatAm issuers and registry organisations' US holding companies; **needs an e-mail in "
+              "`CADENA_CONTACT`** (the SEC's User-Agent rule), skipped without"),
     description="Private offerings filed on Form D by issuers based in LatAm, and by issuers named like a "
                 "curated organisation (LatAm startups raising through US holding companies).",
     homepage=INDEX_URL,
@@ -621,10 +607,10 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=30,  # the index page and one ZIP per quarter (9 by default)
         # The SEC allows 10 requests per second; half that is polite.
         rate_limits={HOST: 5.0},
         sample_routes={
-            f"{HOST}/data-research/sec-markets-data/form-d-data-sets": INDEX_FILE,
             f"{HOST}/files/*/form-d-data-sets/*.zip": zip_name(SAMPLE_QUARTER),
         },
     ),

@@ -440,6 +440,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="TOP500 supercomputers",
+    endpoint=('TOP500 list workbook: a downloaded file (`CADENA_TOP500_XLSX`, a glob of several editions gives '
+              'history) or a top500.org login; skipped without either'),
     description="Every system of each TOP500 list edition loaded: site, country (LatAm flagged), cores, "
                 "accelerators, Rmax/Rpeak and power.",
     homepage=f"{SITE}/lists/top500/",

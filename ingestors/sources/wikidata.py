@@ -432,6 +432,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="Wikidata organisations",
+    endpoint='`query.wikidata.org/sparql`, one query per LatAm country for organisations in chain industries',
     description="Companies, universities and research institutes of the AI value chain (AI, software, "
                 "cloud, data centers, semiconductors, telecoms) headquartered or registered in LatAm, "
                 "from the Wikidata Query Service, one SPARQL query per country.",
@@ -447,6 +448,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=120,  # one query per LatAm country (49), one retry each
         rate_limits={HOST: 1.0},  # be gentle: queries share a 60 s-per-minute budget per client
         # The query string is ignored offline: one sample answers every country (see parse).
         sample_routes={f"{HOST}/sparql": "orgs.json"},

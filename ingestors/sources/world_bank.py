@@ -116,6 +116,8 @@ SOURCE = Source(
     name="world_bank",
     family="capacity",
     title="World Bank indicators",
+    endpoint=('World Bank API v2, seven indicators for every LatAm country (incl. PA.NUS.FCRF, the official '
+              'exchange rate)'),
     description="Connectivity, energy and size indicators per LatAm country and year (WDI via API v2).",
     homepage="https://data.worldbank.org/",
     licence="CC BY 4.0",
@@ -127,6 +129,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=60,  # seven indicators, a page or two each
         # The API publishes no hard limit; stay gentle.
         rate_limits={"api.worldbank.org": 2.0},
         sample_routes={f"api.worldbank.org/v2/country/*/indicator/{code}": f"{code}.json" for code in INDICATORS},

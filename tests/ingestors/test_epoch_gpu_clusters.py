@@ -167,15 +167,6 @@ def test_missing_required_columns_fail_with_their_names(tmp_path):
     )
 
 
-def test_html_instead_of_csv_fails(tmp_path):
-    with pytest.raises(PayloadError) as err:
-        _parse(tmp_path, b"<!DOCTYPE html>\n<html><head><title>Epoch AI</title></head></html>")
-    message = str(err.value)
-    assert message.startswith("epoch_gpu_clusters: bad payload in snapshot ")
-    assert "got HTML or XML, not CSV; starts '<!DOCTYPE html> <html>" in message
-    assert "\n" not in message
-
-
 def test_not_utf8_fails(tmp_path):
     header, rows = _sample_table()
     with pytest.raises(PayloadError, match="not UTF-8 text"):
@@ -191,12 +182,12 @@ def test_not_utf8_fails(tmp_path):
         (
             "First Operational Date",
             "2/30/2024",
-            "First Operational Date: not a date (M/D/YYYY or YYYY-MM-DD): '2/30/2024'",
+            "First Operational Date: not a date (MM/DD/YYYY or YYYY-MM-DD or YYYY-MM): '2/30/2024'",
         ),
         (
             "First Operational Date",
             "June 2024",
-            "First Operational Date: not a date (M/D/YYYY or YYYY-MM-DD): 'June 2024'",
+            "First Operational Date: not a date (MM/DD/YYYY or YYYY-MM-DD or YYYY-MM): 'June 2024'",
         ),
         ("Power Capacity (MW)", "1,5", "Power Capacity (MW): not a number: '1,5'"),
         ("Hardware Cost", "nan", "Hardware Cost: not a finite number: 'nan'"),
