@@ -23,6 +23,10 @@ from ingestors.core.config import REPO_ROOT, Settings
 from ingestors.sources import ALL, BY_NAME
 from orchestration.refresh import refresh
 
+# mart_changes.entity_type: one per snapshot in dbt_project/snapshots/ (tests/test_cli.py holds them in step)
+ENTITY_TYPES = ("facility", "cloud_region", "gpu_offer", "submarine_cable", "organization", "layer_membership",
+                "funding_round")
+
 
 @click.group()
 def main() -> None:
@@ -113,8 +117,8 @@ def sources_cmd() -> None:
 @main.command("changes")
 @click.option("--since", "since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Show changes on or after this date (YYYY-MM-DD).")
-@click.option("--entity-type", help="Only one kind: facility, cloud_region, gpu_offer, submarine_cable, "
-                                    "organization, layer_membership, funding_round.")
+@click.option("--entity-type", type=click.Choice(ENTITY_TYPES),
+              help="Only one kind of entity (mart_changes.entity_type).")
 @click.option("--json", "as_json", is_flag=True)
 def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
     """What changed since a date (mart_changes in the published warehouse)."""
