@@ -32,6 +32,8 @@ class Settings:
     export_licensed: bool = False  # export rows of licensed sources too (CADENA_EXPORT_LICENSED=1)
     # Each provider's US region that LatAm prices and capacity are compared with.
     us_reference_regions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_US_REFERENCE))
+    # Where offline mode finds the sample snapshots (a copy with one payload changed, in the benchmark).
+    samples_dir: Path = REPO_ROOT / "ingestors" / "samples"
 
     @property
     def raw_dir(self) -> Path:
@@ -72,6 +74,7 @@ class Settings:
             http_timeout_s=float(os.environ.get("CADENA_HTTP_TIMEOUT_S", "30")),
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
             keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
+            samples_dir=_path("CADENA_SAMPLES_DIR", REPO_ROOT / "ingestors" / "samples"),
             export_licensed=os.environ.get("CADENA_EXPORT_LICENSED", "").lower() in ("1", "true", "yes"),
             us_reference_regions={
                 provider: os.environ.get(f"CADENA_US_REFERENCE_{provider.upper()}", default)
