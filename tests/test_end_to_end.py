@@ -393,9 +393,9 @@ def test_physical_chain_dependencies_claims_and_licences(offline_warehouse):
         where country_iso2 = 'BR' and dimension = 'cloud_providers'""")
     assert br[0] >= 4 and br[1:] == ("several", False)
     # Brazil hosts AWS's region: a foreign provider holds capacity there
-    assert query(settings, """select site_count, is_foreign_provider from mart_dependencies__country
+    assert query(settings, """select site_count > 0, is_foreign_provider from mart_dependencies__country
         where country_iso2 = 'BR' and provider_organization_id = 'amazon-web-services'
-        and dependency_kind = 'hosts_cloud_region'""") == [(1, True)]
+        and dependency_kind = 'hosts_cloud_region'""") == [(True, True)]
     # one headline per claimed fact
     assert query(settings, """select count(*) from (select subject_kind, subject_id, attribute from fct_fact_claims
         group by all having count(*) filter (where is_headline) <> 1)""") == [(0,)]

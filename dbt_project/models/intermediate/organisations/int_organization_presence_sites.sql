@@ -253,6 +253,11 @@ registry_presence as (
     from {{ ref('stg_curated_registry__organization_presence') }} as p
     inner join resolved as r on r.record_key = 'curated_registry:' || p.organization_id
     where p.country_code is not null and p.presence_kind <> 'headquarters'
+        -- a region the provider's catalogue already places in the country is the same region, not a second one
+        and not (p.presence_kind = 'cloud_region' and exists (
+            select 1 from cloud_regions as c
+            where c.organization_id = r.organization_id and c.country_iso2 = p.country_code
+        ))
 )
 
 select * from facilities
