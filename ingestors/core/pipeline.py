@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
-from ingestors.core.http import Fetched, HttpClient
+from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
 from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
@@ -180,11 +180,16 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
     store = SnapshotStore(settings.raw_dir)
     if offline:
         transport = SampleTransport(source.name, source.plan.sample_routes)
+    timeout_s = source.plan.timeout_s or settings.http_timeout_s
     client = HttpClient(
         user_agent=settings.user_agent,
-        timeout_s=source.plan.timeout_s or settings.http_timeout_s,
+        timeout_s=timeout_s,
+        deadline_s=max(settings.http_deadline_s, 2 * timeout_s),
+        budget_s=settings.source_budget_s,
         max_bytes=settings.max_response_bytes,
         rate_limits=None if offline else source.plan.limits(os.environ),
+        allowed_hosts=None if offline else source.plan.hosts(),
+        backoff=None if offline else HostBackoff(settings.state_dir / "http_backoff.json"),
         attempts=source.plan.attempts,
         transport=transport,
     )

@@ -76,6 +76,14 @@ class FetchPlan:
     attempts: int = 5  # fewer for a publisher where a retry re-runs a costly query
     key_env: str | None = None  # an optional API key that raises the publisher's limits ...
     rate_limits_with_key: Mapping[str, float] | None = None  # ... to these
+    # Hosts besides those in ``rate_limits`` the fetch may reach (a CDN a download redirects to).
+    # Requests, redirects and ``Link`` pages stay within these hosts and their sites; a source
+    # that declares no host at all (a news reader following article links) may reach any.
+    extra_hosts: tuple[str, ...] = ()
+
+    def hosts(self) -> frozenset[str]:
+        """Every host the source declared: its rate-limited hosts and ``extra_hosts``."""
+        return frozenset({*self.rate_limits, *(self.rate_limits_with_key or {}), *self.extra_hosts})
 
     def limits(self, environ: Mapping[str, str]) -> Mapping[str, float]:
         """The rate limits that apply, given whether the optional key is set."""

@@ -19,6 +19,11 @@ Format traps:
   is skipped, as is an empty cell: no rate is not a zero;
 * BRL and MXN are the only LatAm currencies; the rest of the region's dollar
   rates come from the World Bank's annual PA.NUS.FCRF (``world_bank`` source);
+* a row with more fields than the header (a comma decimal such as ``1,0945``
+  unquoted) would shift every later currency by one: the whole row is
+  quarantined, never loaded shifted;
+* the CSV is unpacked in chunks and refused past ``MAX_CSV_BYTES``, whatever
+  size the ZIP declares;
 * a body that is not a ZIP (an HTML error page behind a 200) or a ZIP without
   ``eurofxref-hist.csv`` fails the source naming the file. A cell that is
   neither ``N/A`` nor a positive number, or a row whose date cannot be read,
@@ -30,10 +35,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 
+from ingestors.core.archives import open_zip, read_member
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 
@@ -45,6 +50,7 @@ CSV_MEMBER = "eurofxref-hist.csv"
 TABLE = "rates"
 DATE_COLUMN = "Date"
 MISSING = {"", "N/A"}
+MAX_CSV_BYTES = 64 * 1024 * 1024  # the whole history is about 2 MB unpacked
 
 
 class Rate(Row):
@@ -59,16 +65,12 @@ def fetch(ctx) -> None:
 
 def read_csv(snapshot) -> list[list[str]]:
     """The rows of the CSV inside the ZIP, header first; a payload that is not that fails the source."""
-    data = snapshot.read_bytes(FILE)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with open_zip(snapshot, FILE) as archive:
             if CSV_MEMBER not in archive.namelist():
                 raise snapshot.error(f"no {CSV_MEMBER} in the ZIP (it holds: {', '.join(archive.namelist())})",
                                      file=FILE)
-            text = archive.read(CSV_MEMBER).decode("utf-8-sig")
-    except zipfile.BadZipFile:
-        head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-        raise snapshot.error(f"not a ZIP archive; starts {head!r}", file=FILE) from None
+            text = read_member(snapshot, FILE, archive, CSV_MEMBER, max_bytes=MAX_CSV_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise snapshot.error(f"{CSV_MEMBER} is not UTF-8 text ({exc.reason} at byte {exc.start})",
                              file=FILE) from None
@@ -102,6 +104,11 @@ def parse(snapshot) -> Iterator[Record | Reject]:
     url = snapshot.url_of(FILE)
     for line, cells in enumerate(rows, start=2):
         if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):  # a comma inside a value ("1,0945") would shift every later column
+            yield Reject(TABLE, f"{CSV_MEMBER} line {line}",
+                         f"{len(cells)} fields where the header has {len(header)}: a comma inside a value "
+                         "(a comma decimal?) would shift every later currency", {"line": ",".join(cells)})
             continue
         try:
             day = parse_date(cells[0])

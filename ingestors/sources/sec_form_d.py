@@ -89,7 +89,6 @@ import json
 import logging
 import re
 import zipfile
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -101,6 +100,7 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from ingestors.core import config
+from ingestors.core.archives import read_member
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain import curated
@@ -351,15 +351,7 @@ def _member(snapshot, name: str, archive: zipfile.ZipFile, file_name: str) -> by
         members = ", ".join(i.filename for i in archive.infolist())
         raise snapshot.error(f"{'no' if not hits else 'more than one'} {file_name} in the ZIP (members: {members})",
                              file=name)
-    info = hits[0]
-    # zipfile never unpacks past the size a member declares (a member that lies fails its CRC check),
-    # so checking the declared size bounds what is read.
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise snapshot.error(f"{info.filename} unpacks to more than the cap of {MAX_MEMBER_BYTES} bytes", file=name)
-    try:
-        return archive.read(info)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise snapshot.error(f"{info.filename} cannot be unpacked ({exc})", file=name) from None
+    return read_member(snapshot, name, archive, hits[0], max_bytes=MAX_MEMBER_BYTES)
 
 
 def _clean(value: str | None) -> str | None:

@@ -67,6 +67,7 @@ from bs4 import BeautifulSoup
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestors.core import config
+from ingestors.core.archives import check_zip_container
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain.countries import fold, lookup_name
@@ -74,6 +75,8 @@ from ingestors.domain.gpus import canonical_gpu_model
 from ingestors.domain.numbers import parse_number
 
 NAME = "top500"
+MAX_UNPACKED_XLSX_BYTES = 256 * 1024 * 1024  # a list unpacks to a few MB
+
 HOST = "www.top500.org"
 SITE = f"https://{HOST}"
 LOGIN_URL = f"{SITE}/accounts/login/"
@@ -339,6 +342,8 @@ def _value(column: Column, found: Found, value: Any) -> Any:
 def _open_sheet(snapshot, name: str):
     """The workbook and its list sheet; fails the source when either cannot be had."""
     data = snapshot.read_bytes(name)
+    if data[:2] == b"PK":  # an XLSX is a ZIP: refuse one that unpacks past the cap before openpyxl does
+        check_zip_container(snapshot, name, max_bytes=MAX_UNPACKED_XLSX_BYTES)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
