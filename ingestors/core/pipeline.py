@@ -22,6 +22,7 @@ from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
+from ingestors.core.lock import writer_lock
 from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
@@ -222,7 +223,8 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
                                requests=requests, message="payload unchanged since the last load")
         else:
             parsed = parse_snapshot(source, snapshot)
-            counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
+            with writer_lock(settings.warehouse_dir, purpose=f"load {source.name}"):
+                counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
             result = RunResult(source.name, "loaded", snapshot.snapshot_id, snapshot.retrieved_at,
                                rows=counts, quarantined=len(parsed.quarantine), requests=requests)
     except SourceSkipped as exc:
