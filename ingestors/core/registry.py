@@ -12,9 +12,11 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ingestors.core import checks
 
 Family = Literal["capacity", "organisations", "funding"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
@@ -28,9 +30,30 @@ CADENCE_MAX_AGE: dict[str, timedelta] = {
 
 
 class Row(BaseModel):
-    """Base of every raw-table row model: strict about unknown fields, trims strings."""
+    """Base of every raw-table row model.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    Strict (no ``"12"`` for an int, no ``1`` for a bool; an ISO string for a
+    date is parsed explicitly), no unknown fields, no NaN or infinity, strings
+    trimmed and stripped of control characters, and every field checked for
+    plausibility by its name (:mod:`ingestors.core.checks`: ISO country and
+    currency codes, coordinates, MW, prices, amounts, counts, dates no further
+    ahead than ``horizon_days``, length caps).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, strict=True,
+                              allow_inf_nan=False)
+    horizon_days: ClassVar[int] = 366  # how far past today a date of this source may lie
+    text_cap: ClassVar[int] = 20_000  # characters in any text field that is not a name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare(cls, data: Any) -> Any:
+        return checks.prepare(cls, data)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Row:
+        checks.plausible(self, horizon_days=self.horizon_days, text_cap=self.text_cap)
+        return self
 
 
 @dataclass(frozen=True)
