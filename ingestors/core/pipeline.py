@@ -18,6 +18,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import ValidationError
 
+from ingestors.core import shrink
 from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
@@ -101,6 +102,8 @@ class RunResult:
     snapshot_id: str | None = None
     retrieved_at: datetime | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    partitions: dict[str, dict[str, int]] = field(default_factory=dict)  # rows per partition (shrink guard)
+    sample: bool = False
     quarantined: int = 0
     requests: int = 0
     message: str = ""
@@ -219,14 +222,17 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
         last = state.read(settings, source.name).get("last_success") or {}
         if snapshot.unchanged and last.get("snapshot_id") == snapshot.snapshot_id and not force:
             result = RunResult(source.name, "unchanged", snapshot.snapshot_id, snapshot.retrieved_at,
-                               rows=last.get("rows", {}), quarantined=last.get("quarantined", 0),
+                               rows=last.get("rows", {}), partitions=last.get("partitions", {}),
+                               sample=bool(last.get("sample")), quarantined=last.get("quarantined", 0),
                                requests=requests, message="payload unchanged since the last load")
         else:
             parsed = parse_snapshot(source, snapshot)
+            shrink.check(source, snapshot.snapshot_id, last, parsed.rows, sample=snapshot.sample)
             with writer_lock(settings.warehouse_dir, purpose=f"load {source.name}"):
                 counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
             result = RunResult(source.name, "loaded", snapshot.snapshot_id, snapshot.retrieved_at,
-                               rows=counts, quarantined=len(parsed.quarantine), requests=requests)
+                               rows=counts, partitions=shrink.partitions(source, parsed.rows),
+                               sample=snapshot.sample, quarantined=len(parsed.quarantine), requests=requests)
     except SourceSkipped as exc:
         state.record(settings, source.name, started, RunResult(source.name, "skipped", message=str(exc)))
         raise

@@ -83,6 +83,11 @@ class Table:
     key: tuple[str, ...]
     description: str
     min_rows: int = 1  # fewer rows than this means the payload is wrong, not the world
+    # The shrink guard (ingestors.core.shrink): the share of rows a load may lose against the last
+    # good one ("default": CADENA_MAX_SHRINK, 0.5; None: no limit, for rolling windows such as feeds),
+    # and a column whose every value must keep some rows (an indicator, a feed, a country).
+    max_shrink: float | Literal["default"] | None = "default"
+    partition_by: str | None = None
 
     def duckdb_columns(self) -> dict[str, str]:
         return {name: duckdb_type(f.annotation) for name, f in self.model.model_fields.items()}

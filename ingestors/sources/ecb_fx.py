@@ -141,7 +141,7 @@ SOURCE = Source(
     tables=(
         Table(TABLE, Rate, ("rate_date", "currency"),
               "One row per TARGET business day and currency quoted that day: units of the currency per euro.",
-              min_rows=50),
+              min_rows=50, partition_by="currency"),  # a currency column gone is a payload fault
     ),
     fetch=fetch,
     parse=parse,

@@ -480,11 +480,12 @@ SOURCE = Source(
     tables=(
         Table(ARTICLES, Article, ("article_url",),
               "One row per feed item (an article seen in several feeds once): whether it looked like funding "
-              "news, whether its page was read, how many events it gave.", min_rows=0),
+              "news, whether its page was read, how many events it gave.", min_rows=0,
+              max_shrink=None, partition_by="feed_url"),  # feeds are rolling windows; a feed must not vanish
         Table(EVENTS, FundingEventRow, ("event_id",),
               "One row per funding statement: rounds (is_round) and look-alikes with not_round_reason; the "
               "amount as stated with its ISO currency, the sentence it came from and a confidence.",
-              min_rows=0),
+              min_rows=0, max_shrink=None),
     ),
     fetch=fetch,
     parse=parse,

@@ -134,7 +134,8 @@ SOURCE = Source(
     cadence="monthly",
     tables=(
         Table("observations", Observation, ("indicator_code", "country_iso3", "year"),
-              "One indicator value per country and year; years without a value are absent."),
+              "One indicator value per country and year; years without a value are absent.",
+              partition_by="indicator_code"),
     ),
     fetch=fetch,
     parse=parse,
