@@ -5,11 +5,12 @@ export UV_PYTHON_DOWNLOADS := never
 # Byte-compile at install: imports are then fast even with PYTHONDONTWRITEBYTECODE set.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: setup run refresh test dev dashboard status lint bench
+.PHONY: setup run refresh test dev dashboard status lint bench generate
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<1"
 	$(UV) sync --frozen --extra dev --python python3
+	$(UV) run cadena dbt-prepare >/dev/null
 
 run: setup  ## build the warehouse offline from the sample snapshots
 	$(UV) run cadena refresh --offline
@@ -37,3 +38,6 @@ lint:
 
 bench: setup
 	$(UV) run python warehouse/benchmarks/bench_refresh.py
+
+generate: setup  ## rewrite what derives from the Source declarations (dbt sources YAML, README table, pinned graph)
+	$(UV) run cadena generate

@@ -5,146 +5,23 @@
     cadena publish
     cadena sources
     cadena dbt-prepare
+    cadena generate [--check]
 
-`refresh` runs the same Dagster assets the schedules run, in-process, in two
-runs: first the ingest assets (each source on its own; one failing source
-does not stop the others), then, if anything new was loaded, the dbt build and
-the publication.
+This module only parses arguments and prints; the refresh engine is
+``orchestration/refresh.py``, the rule of what to rebuild ``orchestration/build_policy.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
-from ingestors.core import state
 from ingestors.core.config import REPO_ROOT, Settings
 from ingestors.sources import ALL, BY_NAME
-
-DAGSTER_YAML = Path(__file__).with_name("dagster.yaml")
-
-
-def dagster_home(settings: Settings) -> Path:
-    home = Path(os.environ.get("DAGSTER_HOME") or settings.warehouse_dir / "dagster_home")
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        (home / "dagster.yaml").write_text(DAGSTER_YAML.read_text())
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
-
-
-@dataclass
-class RefreshReport:
-    """What a refresh did, with the timing breakdown the benchmark records."""
-
-    timings: dict[str, float] = field(default_factory=dict)
-    loaded: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    built: bool = False
-    published: bool = False
-
-    def as_json(self) -> str:
-        return json.dumps(self.__dict__, indent=2, sort_keys=True)
-
-
-def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = False,
-            settings: Settings | None = None, persist_runs: bool | None = None) -> RefreshReport:
-    """Ingest the chosen sources, then build and publish if anything changed."""
-    settings = settings or Settings.from_env()
-    report = RefreshReport()
-    t0 = time.perf_counter()
-    if persist_runs is None:
-        persist_runs = bool(os.environ.get("DAGSTER_HOME"))
-    if persist_runs:
-        dagster_home(settings)
-    from dagster import AssetSelection, DagsterInstance, materialize
-
-    from orchestration.ingest import INGEST_ASSETS, source_asset_keys
-    from orchestration.resources import CadenaResource
-
-    # A persistent instance (DAGSTER_HOME) records the runs for the UI; without
-    # one the CLI uses an in-memory instance, which is seconds faster.
-    instance = DagsterInstance.get() if persist_runs else DagsterInstance.ephemeral()
-    run_config = {"resources": {"cadena": {"config": {"offline": offline, "force": force}}}}
-    chosen = [BY_NAME[n] for n in sources] if sources else list(ALL)
-    report.timings["dagster_start_s"] = time.perf_counter() - t0
-
-    t1 = time.perf_counter()
-    since = datetime.now(UTC)
-    # Phase 1 needs only the ingest assets: no dbt import, no manifest.
-    materialize(
-        INGEST_ASSETS, instance=instance, resources={"cadena": CadenaResource()}, run_config=run_config,
-        raise_on_error=False,
-        selection=AssetSelection.assets(*[k for s in chosen for k in source_asset_keys(s)]),
-        tags={"cadena/trigger": "cli-refresh"},
-    )
-    report.timings["ingest_s"] = time.perf_counter() - t1
-    _classify(settings, chosen, report, since=since)
-
-    needs_build = bool(report.loaded) or force or not settings.published_db.exists()
-    if needs_build:
-        t2 = time.perf_counter()
-        from orchestration.dbt_manifest import ensure_manifest
-
-        ensure_manifest(settings)
-        from orchestration.definitions import defs
-        from orchestration.transform import cadena_dbt_assets, published_warehouse
-
-        report.timings["dbt_load_s"] = time.perf_counter() - t2
-        build = materialize(
-            list(defs.assets), instance=instance, resources=dict(defs.resources), run_config=run_config,
-            raise_on_error=False,
-            selection=AssetSelection.assets(cadena_dbt_assets, published_warehouse),
-            tags={"cadena/trigger": "cli-refresh"},
-        )
-        report.timings["build_and_publish_s"] = time.perf_counter() - t2
-        for stat in instance.get_run_step_stats(build.run_id):
-            if stat.end_time and stat.start_time:
-                name = "dbt_s" if stat.step_key == "cadena_dbt" else f"{stat.step_key}_s"
-                report.timings[name] = stat.end_time - stat.start_time
-        report.built = build.success
-        report.published = build.success
-        if not build.success:
-            report.failed["build"] = _first_failure(build)
-    report.timings["total_s"] = time.perf_counter() - t0
-    return report
-
-
-def _classify(settings, chosen, report: RefreshReport, since: datetime) -> None:
-    for source in chosen:
-        attempt = state.read(settings, source.name).get("last_attempt") or {}
-        status = attempt.get("status")
-        fresh = attempt.get("started_at", "") >= since.isoformat()
-        if fresh and status == "loaded":
-            report.loaded.append(source.name)
-        elif fresh and status == "unchanged":
-            report.unchanged.append(source.name)
-        elif fresh and status == "skipped":
-            report.skipped.append(source.name)
-        else:
-            report.failed[source.name] = attempt.get("message") if fresh else "did not run (see the Dagster run log)"
-
-
-def _first_failure(result) -> str:
-    """One line saying why the build failed: dbt's own error lines where there are some."""
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            lines = [line.strip() for line in event.step_failure_data.error.message.splitlines() if line.strip()]
-            if "Errors parsed from dbt logs:" in lines:
-                dbt_lines = lines[lines.index("Errors parsed from dbt logs:") + 1:]
-                return f"{event.step_key}: " + " | ".join(dbt_lines[:3])
-            return f"{event.step_key}: {lines[0] if lines else 'failed'}"
-    return "build failed (see the Dagster run log)"
+from orchestration.refresh import refresh
 
 
 @click.group()
@@ -282,6 +159,29 @@ def registry_check_cmd() -> None:
         sys.exit(1)
     countries = len({e.organization.hq.country for e in entries})
     click.echo(f"registry ok: {len(entries)} organisations in {countries} countries")
+
+
+@main.command("generate")
+@click.option("--check", is_flag=True, help="Only report stale files (exit 1 if any); write nothing.")
+@click.option("--graph/--no-graph", default=True, help="Also the pinned Dagster asset graph (needs the manifest).")
+def generate_cmd(check: bool, graph: bool) -> None:
+    """Write what is derived from the Source declarations: dbt sources YAML, README table, pinned graph."""
+    from orchestration import derived
+
+    files = derived.source_files()
+    if graph:
+        from orchestration.dbt_manifest import ensure_manifest
+
+        ensure_manifest()
+        files[derived.GRAPH_FILE] = derived.graph_snapshot()
+    paths = derived.stale(files) if check else derived.write(files)
+    for path in paths:
+        click.echo(f"{'stale' if check else 'wrote'} {path.relative_to(REPO_ROOT)}")
+    if check and paths:
+        click.echo("run `make generate` and commit the result", err=True)
+        sys.exit(1)
+    if not paths:
+        click.echo("every generated file is current")
 
 
 @main.command("dbt-prepare")

@@ -3,8 +3,9 @@
 ``dbt parse`` costs seconds. The manifest is rebuilt only when a file of the
 dbt project changed since the last parse (a hash of the project's files is kept
 next to the manifest), so loading the Dagster definitions is cheap once the
-manifest exists. `cadena dbt-prepare` (and every `cadena` command) calls
-:func:`ensure_manifest`; so does `dagster dev` when the project changed.
+manifest exists. `make setup` runs `cadena dbt-prepare`; `cadena refresh` calls
+:func:`ensure_manifest` before loading the Dagster definitions; `dagster dev` / `dg dev`
+re-parse through ``DbtProject.prepare_if_dev()``. Importing the definitions never parses.
 """
 
 from __future__ import annotations
@@ -52,7 +53,13 @@ def dbt_env(settings: Settings) -> dict[str, str]:
 
 
 def ensure_manifest(settings: Settings | None = None, *, force: bool = False) -> Path:
-    """Return the manifest path, running ``dbt parse`` only if the project changed."""
+    """Return the manifest path, running ``dbt parse`` only if the project changed.
+
+    The dbt sources YAML derived from the Source declarations is rewritten first if stale.
+    """
+    from orchestration import derived
+
+    derived.write({p: c for p, c in derived.source_files().items() if p != derived.README})
     current = project_hash()
     if not force and MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current:
         return MANIFEST

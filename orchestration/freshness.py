@@ -5,7 +5,7 @@ mart's last build says little: a mart fed by a monthly source that has not
 changed is still current. What matters is whether every source upstream of
 it was fetched good within its cadence. The ``inputs_within_cadence`` check
 of each mart says exactly that, naming the stale sources, the same rule
-``cadena status`` applies (``ingestors.core.state.last_good_fetch``). A source that
+``cadena status`` applies (``ingestors.core.state.freshness``). A source that
 is skipped by design (no key or file configured) does not make a mart stale.
 The check runs after every build and on its own daily schedule.
 """
@@ -40,17 +40,8 @@ def upstream_sources() -> dict[str, list[str]]:
 
 def source_verdicts(settings, *, now: datetime) -> dict[str, str]:
     """Per source: 'fresh', 'stale (<age> old, cadence <c>)', 'never loaded' or 'not configured'."""
-    verdicts = {}
-    for name, source in BY_NAME.items():
-        _, age = state.last_good_fetch(settings, name, now=now)
-        if age is None:
-            skipped = (state.read(settings, name).get("last_attempt") or {}).get("status") == "skipped"
-            verdicts[name] = "not configured" if skipped else "never loaded"
-        elif age <= source.max_age:
-            verdicts[name] = "fresh"
-        else:
-            verdicts[name] = f"stale ({age.total_seconds() / 86400:.1f} days old, cadence {source.cadence})"
-    return verdicts
+    return {name: state.freshness(settings, name, source.max_age, now=now).describe(source.cadence)
+            for name, source in BY_NAME.items()}
 
 
 @multi_asset_check(
@@ -65,7 +56,7 @@ def mart_inputs_fresh(context: AssetCheckExecutionContext, cadena: CadenaResourc
     upstream = upstream_sources()
     for check_key in context.selected_asset_check_keys:
         sources = upstream.get(check_key.asset_key.path[-1], [])
-        behind = {s: verdicts[s] for s in sources if verdicts[s] not in ("fresh", "not configured")}
+        behind = {s: verdicts[s] for s in sources if not verdicts[s].startswith(("fresh", "not configured"))}
         yield AssetCheckResult(
             asset_key=check_key.asset_key,
             check_name=MART_FRESH_CHECK,

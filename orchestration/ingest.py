@@ -31,6 +31,7 @@ from ingestors.core.errors import CadenaError, SourceSkipped
 from ingestors.core.pipeline import run_source
 from ingestors.core.registry import Source
 from ingestors.sources import ALL
+from orchestration import build_policy
 from orchestration.resources import WRITER_POOL, CadenaResource
 
 FRESH_CHECK = "fetched_within_cadence"
@@ -50,18 +51,13 @@ def _check_key(source: Source) -> AssetKey:
 
 
 def _freshness(source: Source, settings, *, now: datetime) -> AssetCheckResult:
-    seen, age = state.last_good_fetch(settings, source.name, now=now)
-    passed = age is not None and age <= source.max_age
+    fresh = state.freshness(settings, source.name, source.max_age, now=now)
     return AssetCheckResult(
         check_name=FRESH_CHECK,
         asset_key=_check_key(source),
-        passed=passed,
+        passed=fresh.verdict == "fresh",
         severity=AssetCheckSeverity.WARN,
-        metadata={
-            "last_good_fetch": seen or "never",
-            "age_hours": round(age.total_seconds() / 3600, 1) if age else -1,
-            "cadence": source.cadence,
-        },
+        metadata={"last_good_fetch": fresh.last_good or "never", "verdict": fresh.describe(source.cadence)},
     )
 
 
@@ -91,31 +87,33 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
         settings = cadena.settings()
         try:
             result = run_source(source, settings, offline=cadena.offline, force=cadena.force)
-        except SourceSkipped as exc:
-            context.log.warning(str(exc))
+        except (SourceSkipped, CadenaError) as exc:
             yield _freshness(source, settings, now=datetime.now(UTC))
-            return
-        except CadenaError as exc:
-            yield _freshness(source, settings, now=datetime.now(UTC))
+            if isinstance(exc, SourceSkipped):
+                context.log.warning(str(exc))
+                return
             raise Failure(description=str(exc)) from None
         if result.changed:
-            for table in source.tables:
-                yield MaterializeResult(
-                    asset_key=table_asset_key(source, table.name),
-                    metadata={
-                        "snapshot_id": result.snapshot_id,
-                        "retrieved_at": result.retrieved_at.isoformat() if result.retrieved_at else None,
-                        "row_count": result.rows.get(table.name, 0),
-                        "source_quarantined": result.quarantined,
-                        "source_requests": result.requests,
-                        "offline_sample": cadena.offline,
-                    },
-                )
+            build_policy.mark_pending(settings, [source.name])
+            yield from (MaterializeResult(asset_key=table_asset_key(source, t.name),
+                                          metadata=_load_metadata(result, t.name, cadena.offline))
+                        for t in source.tables)
         else:
             context.log.info(f"{source.name}: {result.message} (snapshot {result.snapshot_id})")
         yield _freshness(source, settings, now=datetime.now(UTC))
 
     return _ingest
+
+
+def _load_metadata(result, table: str, offline: bool) -> dict:
+    return {
+        "snapshot_id": result.snapshot_id,
+        "retrieved_at": result.retrieved_at.isoformat() if result.retrieved_at else None,
+        "row_count": result.rows.get(table, 0),
+        "source_quarantined": result.quarantined,
+        "source_requests": result.requests,
+        "offline_sample": offline,
+    }
 
 
 INGEST_ASSETS: list[AssetsDefinition] = [build_ingest_asset(s) for s in ALL]

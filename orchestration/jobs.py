@@ -6,17 +6,16 @@
 
 Ingest and build are separate runs so that one failing source never stops the
 rest from being built: after any ingest run that loaded something new, the
-sensor asks for a ``build_and_publish`` run of only the dbt models downstream
-of the raw tables that changed (and the publication), whatever the other
-sources did. A full build (``build_and_publish`` by hand, ``refresh_all`` or
-``cadena refresh``) also picks up changed seeds and models.
+sensor asks for a ``build_and_publish`` run of what ``orchestration.build_policy``
+says, the same rule ``cadena refresh`` applies: the dbt models downstream of the
+raw tables that changed or still wait to be published (and the publication), or
+everything when the dbt project itself changed.
 All jobs use the in-process executor: on a small machine it is seconds faster
 than spawning a process per step, and steps share the single writer pool anyway.
 """
 
 
 from dagster import (
-    AssetKey,
     AssetSelection,
     DagsterEventType,
     DagsterRunStatus,
@@ -31,8 +30,10 @@ from dagster import (
     run_status_sensor,
 )
 
+from ingestors.core.config import Settings
 from ingestors.core.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
+from orchestration import build_policy
 from orchestration.freshness import mart_inputs_fresh
 from orchestration.ingest import source_asset_keys
 from orchestration.transform import cadena_dbt_assets, published_warehouse
@@ -83,49 +84,40 @@ SCHEDULES = [
 ]
 
 
-@run_status_sensor(
-    name="build_after_ingest",
-    run_status=DagsterRunStatus.SUCCESS,
-    monitored_jobs=list(INGEST_JOBS.values()),
-    request_job=build_and_publish_job,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="After an ingest run that loaded new data, build the marts and publish.",
-)
-def build_after_ingest(context: RunStatusSensorContext):
-    return _request_build(context)
+def _build_sensor(name: str, status: DagsterRunStatus, description: str):
+    @run_status_sensor(name=name, run_status=status, monitored_jobs=list(INGEST_JOBS.values()),
+                       request_job=build_and_publish_job, default_status=DefaultSensorStatus.RUNNING,
+                       description=description)
+    def _sensor(context: RunStatusSensorContext):
+        return _request_build(context)
+
+    return _sensor
 
 
-@run_status_sensor(
-    name="build_after_partly_failed_ingest",
-    run_status=DagsterRunStatus.FAILURE,
-    monitored_jobs=list(INGEST_JOBS.values()),
-    request_job=build_and_publish_job,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="A failed source must not hold back the others: build with what did load.",
-)
-def build_after_partly_failed_ingest(context: RunStatusSensorContext):
-    return _request_build(context)
+build_after_ingest = _build_sensor("build_after_ingest", DagsterRunStatus.SUCCESS,
+                                   "After an ingest run that loaded new data, build the marts and publish.")
+# A failed source must not hold back the others: build with what did load.
+build_after_partly_failed_ingest = _build_sensor(
+    "build_after_partly_failed_ingest", DagsterRunStatus.FAILURE,
+    "After an ingest run where some source failed, build and publish what the others loaded.")
 
 
 def _request_build(context: RunStatusSensorContext):
-    """Rebuild only what the ingest run changed: the dbt models downstream of the raw tables it
-    loaded (their tests run with them), then the publication."""
+    """Rebuild what the build policy says (orchestration/build_policy.py): the dbt models downstream
+    of the raw tables this run loaded and of anything still waiting to be published."""
     run_id = context.dagster_run.run_id
     records = context.instance.get_records_for_run(
         run_id=run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION,
     ).records
-    changed = {record.asset_key for record in records if record.asset_key is not None}
-    if not changed:
-        return SkipReason(f"run {run_id} loaded nothing new")
+    changed = {record.asset_key.path[1] for record in records
+               if record.asset_key is not None and record.asset_key.path[0] == "raw"}
+    settings = Settings.from_env()
+    if not changed and not build_policy.pending(settings):
+        return SkipReason(f"run {run_id} loaded nothing new and nothing is waiting to be published")
+    selection, _ = build_policy.build_selection(changed, context.repository_def.asset_graph, settings)
     return RunRequest(run_key=f"build-after-{run_id}",
-                      asset_selection=rebuild_selection(changed, context.repository_def.asset_graph))
-
-
-def rebuild_selection(changed: set[AssetKey], asset_graph) -> list[AssetKey]:
-    """The assets of build_and_publish downstream of ``changed`` raw tables."""
-    downstream = AssetSelection.assets(*changed).downstream() - AssetSelection.assets(*changed)
-    in_build = downstream & AssetSelection.assets(cadena_dbt_assets, published_warehouse)
-    return sorted(in_build.resolve(asset_graph), key=lambda key: key.to_user_string())
+                      asset_selection=sorted(selection.resolve(context.repository_def.asset_graph),
+                                             key=lambda key: key.to_user_string()))
 
 
 SENSORS = [build_after_ingest, build_after_partly_failed_ingest]

@@ -51,17 +51,12 @@ def source_status(settings: Settings, *, now: datetime | None = None) -> list[di
         st = state.read(settings, source.name)
         good = st.get("last_success") or {}
         attempt = st.get("last_attempt") or {}
-        _, age = state.last_good_fetch(settings, source.name, now=now)
-        if age is None:
-            freshness = "never loaded"
-        else:
-            hours = age.total_seconds() / 3600
-            verdict = "fresh" if age <= source.max_age else "STALE"
-            freshness = f"{verdict} ({hours:.1f}h old, cadence {source.cadence})"
+        fresh = state.freshness(settings, source.name, source.max_age, now=now)
+        freshness = fresh.describe(source.cadence).replace("stale", "STALE", 1)
         last = attempt.get("status", "-")
         if last in ("failed", "skipped"):
             last = f"{last}: {attempt.get('message', '')}"
-        stale = freshness.startswith("STALE") or attempt.get("status") == "failed"
+        stale = fresh.verdict == "stale" or attempt.get("status") == "failed"
         rows.append({
             "source": source.name,
             "family": source.family,

@@ -3,6 +3,7 @@
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
@@ -11,7 +12,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, publish
 from ingestors.sources import BY_NAME
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, ensure_manifest
+from orchestration import build_policy
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST
 from orchestration.resources import WRITER_POOL, CadenaResource
 
 # Folder under models/{intermediate,marts}/ -> Dagster group. Staging folders
@@ -19,7 +21,11 @@ from orchestration.resources import WRITER_POOL, CadenaResource
 FOLDER_GROUPS = {"core": "reference", "meta": "meta"}
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-MANIFEST = ensure_manifest()  # parses only when the dbt project changed since the last parse
+# `dagster dev` / `dg dev` re-parse the project on start; everywhere else the manifest is prepared by
+# `make setup` (`cadena dbt-prepare`) or by the CLI before it loads these definitions, never at import.
+dbt_project.prepare_if_dev()
+if not MANIFEST.is_file():
+    raise RuntimeError(f"no dbt manifest at {MANIFEST}: run `cadena dbt-prepare` (make setup does it)")
 
 
 class CadenaDbtTranslator(DagsterDbtTranslator):
@@ -50,7 +56,7 @@ class CadenaDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=MANIFEST,
+    manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=CadenaDbtTranslator(),
     pool=WRITER_POOL,
@@ -79,7 +85,9 @@ MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PRE
 )
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
+    started = datetime.now(UTC).isoformat()
     info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+    build_policy.record_publication(settings, built_before=started)
     context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables, "
                      f"{info.exports} marts exported) as publication {info.publication_id}")
     return MaterializeResult(metadata={

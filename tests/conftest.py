@@ -14,6 +14,14 @@ import pytest
 
 from ingestors.core.config import REPO_ROOT, Settings
 
+
+def pytest_configure(config):
+    """The Dagster definitions read the dbt manifest and never parse at import: prepare it once."""
+    from orchestration.dbt_manifest import ensure_manifest
+
+    ensure_manifest()
+
+
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))
 
 
@@ -36,7 +44,7 @@ def offline_warehouse(tmp_path_factory):
     """One warehouse built offline through Dagster from the shipped samples, shared by
     every test that only reads it. Tests that change a warehouse copy it first
     (:func:`copy_warehouse`)."""
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     root = tmp_path_factory.mktemp("offline") / "warehouse"
     with _warehouse_env(root):

@@ -71,7 +71,7 @@ def test_quarantine_and_load_log_are_published(offline_warehouse):
 
 
 def test_a_refresh_with_nothing_new_rebuilds_nothing(offline_warehouse, tmp_path):
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
     before = settings.published_db.stat().st_mtime_ns
@@ -86,7 +86,7 @@ def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(
     import httpx
 
     from ingestors.core.offline import SampleTransport
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
     facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
@@ -125,7 +125,7 @@ READER = textwrap.dedent("""
 
 
 def test_a_reader_queries_the_published_file_throughout_a_refresh(offline_warehouse, tmp_path):
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
     stop = tmp_path / "stop"
@@ -238,7 +238,7 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     import shutil
 
     from ingestors.domain import curated
-    from orchestration.cli import refresh
+    from orchestration.refresh import refresh
 
     settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
     registry = tmp_path / "organizations"

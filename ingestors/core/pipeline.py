@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from ingestors.core import shrink
+from ingestors.core import shrink, state
 from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
@@ -27,14 +27,13 @@ from ingestors.core.lock import writer_lock
 from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
+from ingestors.core.state import RunResult
 
 log = logging.getLogger(__name__)
 
-Status = Literal["loaded", "unchanged", "skipped", "failed"]
-
-
-class FetchContext:
-    """What a source's ``fetch`` function gets: a polite GET that lands in the snapshot."""
+class SnapshotFetchContext:
+    """The :class:`~ingestors.core.registry.FetchContext` a source's ``fetch`` gets: a polite GET that lands
+    in the snapshot being written."""
 
     def __init__(self, source: Source, settings: Settings, client: HttpClient, writer: SnapshotWriter,
                  previous: Snapshot | None, offline: bool):
@@ -93,24 +92,6 @@ class FetchContext:
 class ParseResult:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     quarantine: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class RunResult:
-    source: str
-    status: Status
-    snapshot_id: str | None = None
-    retrieved_at: datetime | None = None
-    rows: dict[str, int] = field(default_factory=dict)
-    partitions: dict[str, dict[str, int]] = field(default_factory=dict)  # rows per partition (shrink guard)
-    sample: bool = False
-    quarantined: int = 0
-    requests: int = 0
-    message: str = ""
-
-    @property
-    def changed(self) -> bool:
-        return self.status == "loaded"
 
 
 def parse_snapshot(source: Source, snapshot: Snapshot) -> ParseResult:
@@ -200,7 +181,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
     writer = store.writer(source.name, licence=source.licence, sample=offline)
     try:
         with client:
-            source.fetch(FetchContext(source, settings, client, writer, store.latest(source.name), offline))
+            source.fetch(SnapshotFetchContext(source, settings, client, writer, store.latest(source.name), offline))
         return writer.commit(), client.requests_sent
     except BaseException:
         writer.discard()
@@ -214,8 +195,6 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
     Raises :class:`CadenaError` (one line, naming source and snapshot) when the
     source fails; its previous tables stay as they were.
     """
-    from ingestors.core import state
-
     started = datetime.now(UTC)
     try:
         snapshot, requests = fetch_snapshot(source, settings, offline=offline, transport=transport)

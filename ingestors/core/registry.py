@@ -1,24 +1,28 @@
 """What a source is: the contract every ingestor module fills in.
 
-A source module under ``ingestors/sources/`` defines one :class:`Source` and is
-listed in ``ingestors/sources/__init__.py``. Everything else (Dagster assets,
-schedules, the CLI, `cadena status`) is generated from that list.
+A source module under ``ingestors/sources/`` defines one :class:`Source` (found
+there by scanning). Everything else (Dagster assets, schedules, the CLI,
+`cadena status`, the dbt sources YAML, the README's source table, the offline
+sample routes) is derived from that declaration.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from ingestors.core import checks
 
 Family = Literal["capacity", "organisations", "funding"]
+FAMILIES: tuple[str, ...] = typing.get_args(Family)
 Cadence = Literal["daily", "weekly", "monthly", "quarterly"]
 
 CADENCE_MAX_AGE: dict[str, timedelta] = {
@@ -27,6 +31,28 @@ CADENCE_MAX_AGE: dict[str, timedelta] = {
     "monthly": timedelta(days=31),
     "quarterly": timedelta(days=92),
 }
+
+
+class FetchContext(Protocol):
+    """What a source's ``fetch`` function is given (the pipeline's ``SnapshotFetchContext`` implements it).
+
+    Every byte a fetch keeps goes through :meth:`get` or :meth:`add_file`, so it lands in the snapshot
+    with its URL, query and response headers; the fetch never writes files or opens clients itself.
+    """
+
+    offline: bool
+    settings: Any  # ingestors.core.config.Settings: the contact address, the raw store, the environment
+
+    def get(self, name: str, url: str, *, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None, conditional: bool = True,
+            volatile: bool = False) -> bytes: ...
+
+    def request(self, method: str, url: str, *, data: Mapping[str, str] | None = None,
+                headers: Mapping[str, str] | None = None) -> Any: ...
+
+    def response_headers(self, name: str) -> dict[str, str]: ...
+
+    def add_file(self, name: str, content: bytes, url: str) -> None: ...
 
 
 class Row(BaseModel):
@@ -92,6 +118,25 @@ class Table:
     def duckdb_columns(self) -> dict[str, str]:
         return {name: duckdb_type(f.annotation) for name, f in self.model.model_fields.items()}
 
+    def column_descriptions(self) -> dict[str, str]:
+        """Each column's description: the field's pydantic ``description``, else its trailing ``# comment``."""
+        found: dict[str, str] = {}
+        for klass in reversed(self.model.__mro__):
+            if klass in (BaseModel, Row) or not (isinstance(klass, type) and issubclass(klass, BaseModel)):
+                continue
+            try:
+                lines = inspect.getsource(klass).splitlines()
+            except (OSError, TypeError):
+                continue
+            for line in lines:
+                match = _FIELD_COMMENT.match(line)
+                if match:
+                    found[match["name"]] = match["comment"].strip()
+        for name, info in self.model.model_fields.items():
+            if info.description:
+                found[name] = info.description
+        return {name: text for name, text in found.items() if name in self.model.model_fields}
+
 
 @dataclass(frozen=True)
 class FetchPlan:
@@ -125,12 +170,13 @@ class Source:
     name: str
     family: Family
     title: str
+    endpoint: str  # the publisher's endpoint in a few words, for the README's source table (Markdown)
     description: str
     homepage: str
     licence: str
     cadence: Cadence
     tables: tuple[Table, ...]
-    fetch: Callable[[FetchContext], None]  # noqa: F821 - see ingestors.core.pipeline
+    fetch: Callable[[FetchContext], None]
     parse: Callable[..., Iterable[Record | Reject]]
     plan: FetchPlan = field(default_factory=FetchPlan)
     requires_env: tuple[str, ...] = ()  # without these variables the source is skipped
@@ -150,6 +196,7 @@ class Source:
         raise KeyError(f"{self.name} has no table {name!r}")
 
 
+_FIELD_COMMENT = re.compile(r"^\s+(?P<name>[a-z_][a-z0-9_]*)\s*:[^#]*#\s*(?:noqa[^ ]*\s*)?(?P<comment>\S.*)$")
 _SCALARS = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", date: "DATE", datetime: "TIMESTAMPTZ"}
 
 

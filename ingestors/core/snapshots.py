@@ -17,11 +17,14 @@ and hands back the latest snapshot.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
 import uuid
+import zipfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -79,6 +82,53 @@ class Snapshot:
             head = data[:40].decode("utf-8", "replace").replace("\n", " ")
             why = exc.msg if isinstance(exc, json.JSONDecodeError) else exc
             raise PayloadError(self.source, self.snapshot_id, f"not JSON ({why}); starts {head!r}", file=name) from None
+
+    def head(self, name: str, data: bytes | None = None) -> str:
+        """The first 40 characters of a file, for error messages."""
+        data = self.read_bytes(name) if data is None else data
+        return data[:40].decode("utf-8", "replace").replace("\n", " ")
+
+    def read_text(self, name: str, *, data: bytes | None = None, member: str | None = None,
+                  markup_ok: bool = False, expected: str = "text data") -> str:
+        """Decode UTF-8 text (a byte-order mark dropped), or fail the source with a one-line reason.
+
+        ``data`` and ``member`` read bytes already taken out of the file (a ZIP member). Unless
+        ``markup_ok``, a body that starts like HTML or XML is refused: a publisher's error page
+        served with status 200 where a data file was expected.
+        """
+        data = self.read_bytes(name) if data is None else data
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            reason = f"{member} is not UTF-8 text" if member else "not UTF-8 text"
+            raise self.error(f"{reason} ({exc.reason} at byte {exc.start})", file=name) from None
+        if not markup_ok and text.lstrip()[:1] == "<":
+            head = text.lstrip()[:40].replace("\n", " ")
+            prefix = f"{member}: " if member else ""
+            raise self.error(f"{prefix}got HTML or XML, not {expected}; starts {head!r}", file=name)
+        return text
+
+    def read_csv(self, name: str, *, data: bytes | None = None, member: str | None = None,
+                 delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[list[str]]:
+        """The rows of a UTF-8 CSV (or TSV) file, header first; see :meth:`read_text` for the checks."""
+        text = self.read_text(name, data=data, member=member, expected="CSV" if delimiter == "," else "TSV")
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=quoting))
+
+    def open_zip(self, name: str, *, max_members: int = 64, max_bytes: int = 2 * 1024**3) -> zipfile.ZipFile:
+        """A ZIP file of the snapshot, refused when it is not one or when it would unpack to more than
+        ``max_members`` files or ``max_bytes`` (as its directory declares; members are read capped too)."""
+        data = self.read_bytes(name)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise self.error(f"not a ZIP archive; starts {self.head(name, data)!r}", file=name) from None
+        members = archive.infolist()
+        if len(members) > max_members:
+            raise self.error(f"{len(members)} members, over the cap of {max_members}", file=name)
+        declared = sum(m.file_size for m in members)
+        if declared > max_bytes:
+            raise self.error(f"unpacks to {declared:,} bytes, over the cap of {max_bytes:,}", file=name)
+        return archive
 
     def url_of(self, name: str) -> str:
         return self.file(name).url

@@ -9,14 +9,31 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from ingestors.core.config import Settings
 
-if TYPE_CHECKING:
-    from ingestors.core.pipeline import RunResult
+Status = Literal["loaded", "unchanged", "skipped", "failed"]
+
+
+@dataclass
+class RunResult:
+    source: str
+    status: Status
+    snapshot_id: str | None = None
+    retrieved_at: datetime | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    partitions: dict[str, dict[str, int]] = field(default_factory=dict)  # rows per partition (shrink guard)
+    sample: bool = False  # loaded from an offline sample (the shrink guard compares like with like)
+    quarantined: int = 0
+    requests: int = 0
+    message: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.status == "loaded"
 
 
 def read(settings: Settings, source: str) -> dict[str, Any]:
@@ -46,3 +63,37 @@ def last_good_fetch(settings: Settings, source: str, *, now: datetime) -> tuple[
     good = read(settings, source).get("last_success") or {}
     seen = good.get("checked_at") or good.get("finished_at")
     return seen, (now - datetime.fromisoformat(seen)) if seen else None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The one freshness rule: a source is fresh when its last good fetch is at most one cadence old.
+
+    ``cadena status``, the ingest assets' ``fetched_within_cadence`` check, the marts'
+    ``inputs_within_cadence`` check and the generated dbt source freshness (warn after one
+    cadence) all read it from here.
+    """
+
+    verdict: Literal["fresh", "stale", "never loaded", "not configured"]
+    last_good: str | None
+    age: timedelta | None
+    max_age: timedelta
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict in ("fresh", "not configured")
+
+    def describe(self, cadence: str) -> str:
+        if self.age is None:
+            return self.verdict
+        hours = self.age.total_seconds() / 3600
+        age = f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f}h"
+        return f"{self.verdict} ({age} old, cadence {cadence})"
+
+
+def freshness(settings: Settings, source: str, max_age: timedelta, *, now: datetime) -> Freshness:
+    seen, age = last_good_fetch(settings, source, now=now)
+    if age is None:
+        skipped = (read(settings, source).get("last_attempt") or {}).get("status") == "skipped"
+        return Freshness("not configured" if skipped else "never loaded", None, None, max_age)
+    return Freshness("fresh" if age <= max_age else "stale", seen, age, max_age)

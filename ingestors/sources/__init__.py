@@ -1,52 +1,35 @@
-"""Every source Cadena knows. To add one, write its module and list its SOURCE here."""
+"""Every source Cadena knows, found by scanning this package: no list to edit.
+
+A module here that defines ``SOURCE`` (one :class:`~ingestors.core.registry.Source`) or
+``SOURCES`` (several sharing one parser, like the four cloud IP-range files) is a source.
+Modules whose name starts with ``_`` are helpers and are not scanned. Sources are ordered
+by family (capacity, organisations, funding), then by name, so every generated listing
+(README table, Dagster graph, ``cadena sources``) is stable.
+"""
 
 from __future__ import annotations
 
-from ingestors.core.registry import Source
-from ingestors.sources import (
-    aws_ec2_gpu,
-    azure_retail_prices,
-    cloud_ip_ranges,
-    curated_registry,
-    ecb_fx,
-    epoch_gpu_clusters,
-    epoch_notable_models,
-    gcp_gpu_skus,
-    huggingface,
-    licensed_exports,
-    news,
-    openalex,
-    owid_ai_investment,
-    peeringdb,
-    sec_form_d,
-    telegeography,
-    top500,
-    wikidata,
-    world_bank,
-    yc,
-)
+import importlib
+import pkgutil
 
-ALL: tuple[Source, ...] = (
-    peeringdb.SOURCE,
-    telegeography.SOURCE,
-    *cloud_ip_ranges.SOURCES,
-    epoch_gpu_clusters.SOURCE,
-    world_bank.SOURCE,
-    azure_retail_prices.SOURCE,
-    aws_ec2_gpu.SOURCE,
-    gcp_gpu_skus.SOURCE,
-    top500.SOURCE,
-    curated_registry.SOURCE,
-    yc.SOURCE,
-    epoch_notable_models.SOURCE,
-    huggingface.SOURCE,
-    wikidata.SOURCE,
-    openalex.SOURCE,
-    sec_form_d.SOURCE,
-    news.SOURCE,
-    ecb_fx.SOURCE,
-    owid_ai_investment.SOURCE,
-    licensed_exports.SOURCE,
-)
+from ingestors.core.registry import FAMILIES, Source
 
+
+def _discover() -> tuple[Source, ...]:
+    found: dict[str, Source] = {}
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        declared = getattr(module, "SOURCES", None) or ((module.SOURCE,) if hasattr(module, "SOURCE") else ())
+        for source in declared:
+            if not isinstance(source, Source):
+                raise TypeError(f"{module.__name__}: SOURCE/SOURCES must hold Source objects, not {source!r}")
+            if source.name in found:
+                raise ValueError(f"two sources named {source.name!r} ({module.__name__})")
+            found[source.name] = source
+    return tuple(sorted(found.values(), key=lambda s: (FAMILIES.index(s.family), s.name)))
+
+
+ALL: tuple[Source, ...] = _discover()
 BY_NAME: dict[str, Source] = {s.name: s for s in ALL}

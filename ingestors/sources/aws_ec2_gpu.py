@@ -244,6 +244,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="AWS EC2 GPU instance prices (ec2instances.info)",
+    endpoint=('`instances.vantage.sh/instances.json` (ec2instances.info), GPU/accelerator instances in LatAm '
+              'regions and Local Zones + US reference'),
     description=("Hourly prices of EC2 GPU and accelerator (Trainium, Inferentia) instances in the LatAm "
                  "AWS regions and Local Zones and the US reference region: on-demand, estimated spot, and "
                  "1- and 3-year no-upfront reserved, Linux and Windows, in USD."),

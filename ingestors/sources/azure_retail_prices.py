@@ -270,6 +270,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="Azure Retail Prices (GPU VMs)",
+    endpoint=('`prices.azure.com/api/retail/prices`, N-series VMs per LatAm region + US reference, paged by '
+              '`NextPageLink` and `$skip`'),
     description=("Hourly retail prices of Azure GPU virtual machines (N-series) in every LatAm Azure "
                  "region and the US reference region: pay-as-you-go, spot, low priority, dev/test "
                  "and 1- and 3-year reservations, Linux and Windows, in USD."),

@@ -184,6 +184,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="Curated registry",
+    endpoint='the YAML files in `warehouse/registry/organizations/` (no network)',
     description="Organisations, their value-chain layers with evidence, dependencies, capacity and GPU "
                 "announcements, kept by hand in warehouse/registry/organizations/*.yaml.",
     homepage="https://github.com/cadena-latam/cadena/tree/main/warehouse/registry/organizations",

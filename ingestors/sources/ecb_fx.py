@@ -19,11 +19,6 @@ Format traps:
   is skipped, as is an empty cell: no rate is not a zero;
 * BRL and MXN are the only LatAm currencies; the rest of the region's dollar
   rates come from the World Bank's annual PA.NUS.FCRF (``world_bank`` source);
-* a row with more fields than the header (a comma decimal such as ``1,0945``
-  unquoted) would shift every later currency by one: the whole row is
-  quarantined, never loaded shifted;
-* the CSV is unpacked in chunks and refused past ``MAX_CSV_BYTES``, whatever
-  size the ZIP declares;
 * a body that is not a ZIP (an HTML error page behind a 200) or a ZIP without
   ``eurofxref-hist.csv`` fails the source naming the file. A cell that is
   neither ``N/A`` nor a positive number, or a row whose date cannot be read,
@@ -32,15 +27,12 @@ Format traps:
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Iterator
 from datetime import date
 
-from ingestors.core.archives import open_zip, read_member
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 
 NAME = "ecb_fx"
 HOST = "www.ecb.europa.eu"
@@ -50,7 +42,6 @@ CSV_MEMBER = "eurofxref-hist.csv"
 TABLE = "rates"
 DATE_COLUMN = "Date"
 MISSING = {"", "N/A"}
-MAX_CSV_BYTES = 64 * 1024 * 1024  # the whole history is about 2 MB unpacked
 
 
 class Rate(Row):
@@ -63,18 +54,18 @@ def fetch(ctx) -> None:
     ctx.get(FILE, ZIP_URL)  # conditional: a 304 reuses the previous snapshot's bytes
 
 
+# The full history since 1999 unpacks to about 6 MB; a ZIP declaring far more is not the ECB's file.
+MAX_CSV_BYTES = 64 * 1024**2
+
+
 def read_csv(snapshot) -> list[list[str]]:
     """The rows of the CSV inside the ZIP, header first; a payload that is not that fails the source."""
-    try:
-        with open_zip(snapshot, FILE) as archive:
-            if CSV_MEMBER not in archive.namelist():
-                raise snapshot.error(f"no {CSV_MEMBER} in the ZIP (it holds: {', '.join(archive.namelist())})",
-                                     file=FILE)
-            text = read_member(snapshot, FILE, archive, CSV_MEMBER, max_bytes=MAX_CSV_BYTES).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"{CSV_MEMBER} is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                             file=FILE) from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    with snapshot.open_zip(FILE, max_members=4, max_bytes=MAX_CSV_BYTES) as archive:
+        if CSV_MEMBER not in archive.namelist():
+            raise snapshot.error(f"no {CSV_MEMBER} in the ZIP (it holds: {', '.join(archive.namelist())})",
+                                 file=FILE)
+        data = archive.read(CSV_MEMBER)
+    rows = snapshot.read_csv(FILE, data=data, member=CSV_MEMBER)
     if not rows or rows[0][:1] != [DATE_COLUMN]:
         head = ",".join(rows[0][:3]) if rows else ""
         raise snapshot.error(f"{CSV_MEMBER}: expected a header starting {DATE_COLUMN!r}, got {head!r}", file=FILE)
@@ -82,20 +73,19 @@ def read_csv(snapshot) -> list[list[str]]:
 
 
 def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise RecordError(f"{DATE_COLUMN}: not a YYYY-MM-DD date: {text!r}") from None
+    day = numbers.parse_date(DATE_COLUMN, text)
+    if day is None:
+        raise RecordError(f"{DATE_COLUMN} is empty")
+    return day
 
 
 def parse_rate(currency: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{currency}: not a number: {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise RecordError(f"{currency}: not a positive rate: {text!r}")
-    return value
+    if "," in text:  # a decimal comma would shift every later column: refuse the row, never guess
+        raise RecordError(f"{currency}: not a number (comma in a rate): {text!r}")
+    rate = numbers.parse_number(currency, text, positive=True)
+    if rate is None:
+        raise RecordError(f"{currency} is empty")
+    return rate
 
 
 def parse(snapshot) -> Iterator[Record | Reject]:
@@ -105,7 +95,7 @@ def parse(snapshot) -> Iterator[Record | Reject]:
     for line, cells in enumerate(rows, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header):  # a comma inside a value ("1,0945") would shift every later column
+        if len(cells) > len(header):  # an unquoted comma inside a value ("1,0945") shifts every later column
             yield Reject(TABLE, f"{CSV_MEMBER} line {line}",
                          f"{len(cells)} fields where the header has {len(header)}: a comma inside a value "
                          "(a comma decimal?) would shift every later currency", {"line": ",".join(cells)})
@@ -133,6 +123,7 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="ECB euro reference rates",
+    endpoint='ECB `eurofxref-hist.zip`, daily euro reference rates since 1999 (conditional GET)',
     description="Daily euro foreign exchange reference rates since 1999 for every currency the ECB quotes "
                 "(BRL and MXN among them): the day's rates for converting amounts to USD through the euro.",
     homepage="https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html",

@@ -32,6 +32,7 @@ from datetime import date
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import lookup_name
 from ingestors.domain.numbers import parse_number
 
@@ -78,9 +79,7 @@ REQUIRED_COLUMNS = (
 )
 
 _SOURCE_COLUMN = re.compile(r"Source (\d+)")
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%Y-%m")  # Epoch writes 3/14/2024; some rows give a month only
 _TRUE, _FALSE, _UNKNOWN = (
     {"true", "yes", "y", "1"},
     {"false", "no", "n", "0"},
@@ -114,19 +113,7 @@ class Cluster(Row):
 
 
 def parse_date(column: str, value: str) -> date | None:
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        if m := _US_DATE.fullmatch(text):
-            return date(int(m[3]), int(m[1]), int(m[2]))
-        if m := _ISO_DATE.fullmatch(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _ISO_MONTH.fullmatch(text):
-            return date(int(m[1]), int(m[2]), 1)
-    except ValueError:
-        pass  # 2/30/2024 and the like
-    raise RecordError(f"{column}: not a date (M/D/YYYY or YYYY-MM-DD): {value!r}")
+    return numbers.parse_date(column, value, DATE_FORMATS)
 
 
 def _flag(column: str, value: str) -> bool | None:
@@ -183,13 +170,7 @@ def fetch(ctx) -> None:
 
 def read_csv(snapshot, file: str) -> csv.DictReader:
     """An Epoch CSV as a DictReader; a payload that is not UTF-8 CSV fails the source."""
-    try:
-        text = snapshot.read_bytes(file).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=file) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=file)
+    text = snapshot.read_text(file, expected="CSV")
     return csv.DictReader(io.StringIO(text, newline=""))
 
 
@@ -243,6 +224,7 @@ SOURCE = Source(
     name="epoch_gpu_clusters",
     family="capacity",
     title="Epoch AI GPU clusters",
+    endpoint='`epoch.ai/data/gpu_clusters.csv` (read by column name)',
     description="GPU clusters and AI supercomputers located (at least partly) in LatAm countries.",
     homepage="https://epoch.ai/data/gpu-clusters",
     licence="Epoch AI, CC BY 4.0",

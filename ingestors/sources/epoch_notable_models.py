@@ -163,6 +163,7 @@ SOURCE = Source(
     name="epoch_notable_models",
     family="organisations",
     title="Epoch AI notable AI models",
+    endpoint='`epoch.ai/data/notable_ai_models.csv`, models whose organisation is in LatAm',
     description="Notable AI models (Epoch AI) developed at least in part by organisations in LatAm countries.",
     homepage="https://epoch.ai/data/notable-ai-models",
     licence="Epoch AI, CC BY 4.0",

@@ -43,12 +43,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ingestors.core import config
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage, latam_regions
 from ingestors.domain.gpus import canonical_gpu_model
 
@@ -181,13 +182,7 @@ def _amount(value: Any, default: int = 0) -> int:
 
 
 def _timestamp(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", str(value)).replace("Z", "+00:00"))
-    except ValueError:
-        raise RecordError(f"effectiveTime: not an RFC 3339 timestamp: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return numbers.parse_timestamp("effectiveTime", value or None)
 
 
 def hourly_price(sku: dict) -> tuple[float, str, datetime | None]:
@@ -257,6 +252,7 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="Google Cloud GPU prices",
+    endpoint='Cloud Billing Catalog API, Compute Engine GPU SKUs; **needs `GOOGLE_CLOUD_API_KEY`**, skipped without it',
     description="Compute Engine GPU SKUs and their hourly list price in LatAm GCP regions and the US "
                 "reference region (Cloud Billing Catalog API).",
     homepage=PRICING_URL,

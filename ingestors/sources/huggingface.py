@@ -238,6 +238,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="Hugging Face Hub models",
+    endpoint='`huggingface.co/api/models?author=` for each registry Hub handle',
     description="Models, downloads and likes on the Hugging Face Hub of the LatAm organisations whose Hub "
                 "handle is in the curated registry.",
     homepage="https://huggingface.co",

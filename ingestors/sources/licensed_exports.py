@@ -55,22 +55,20 @@ in file order. ``record_id`` names the spreadsheet row (and round) it came from.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ingestors.core import config
-from ingestors.core.errors import FetchError, RecordError, SourceSkipped
+from ingestors.core.errors import FetchError, PayloadError, RecordError, SourceSkipped
 from ingestors.core.offline import SAMPLES_DIR
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import lookup_name
 
 NAME = "licensed_exports"
@@ -251,11 +249,11 @@ def _norm(header: str) -> str:
 
 def read_rows(snapshot, name: str) -> list[list[str]]:
     try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start}): export or save it as "
-                             "CSV UTF-8", file=name) from None
-    return list(csv.reader(io.StringIO(text, newline="")))
+        return snapshot.read_csv(name)
+    except PayloadError as exc:
+        if "not UTF-8" in exc.reason:  # the usual cause: a spreadsheet saved in the system's code page
+            raise snapshot.error(f"{exc.reason}: export or save it as CSV UTF-8", file=name) from None
+        raise
 
 
 def detect(snapshot, name: str, rows: list[list[str]], custom: Layout | None) -> tuple[Layout, int]:
@@ -343,27 +341,14 @@ def company_rounds(layout: Layout, header: list[str], rows: list[list[str]], fir
 
 
 def parse_date(label: str, text: str | None, formats: tuple[str, ...]) -> date:
-    if text is None:
+    day = numbers.parse_date(label, text, formats)
+    if day is None:
         raise RecordError(f"{label} is empty")
-    for fmt in formats:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise RecordError(f"{label}: not a date ({' or '.join(formats)}): {text!r}")
+    return day
 
 
 def parse_amount(label: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    cleaned = text.replace(",", "") if _THOUSANDS.fullmatch(text) else text
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise RecordError(f"{label}: not a number: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise RecordError(f"{label}: not a non-negative amount: {text!r}")
-    return value
+    return numbers.parse_number(label, text, minimum=0)
 
 
 def parse_currency(label: str, text: str | None) -> str | None:
@@ -446,6 +431,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="Licensed exports (Crunchbase, Dealroom, custom)",
+    endpoint=('CSV exports from Crunchbase, Dealroom or any layout described by `columns.yaml`, in '
+              '`CADENA_LICENSED_EXPORTS_DIR` (no network); skipped without it'),
     description="Funding rounds from CSV exports the user is licensed to use, dropped into a folder and mapped "
                 "by column: organisation, date, round type, amount and currency, investors. Marked licensed.",
     homepage="https://github.com/cadena-latam/cadena/tree/main/ingestors/samples/licensed_exports",

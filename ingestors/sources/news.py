@@ -61,9 +61,10 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from ingestors.core import config
-from ingestors.core.errors import FetchError
+from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.core.snapshots import SnapshotStore
+from ingestors.domain import numbers
 from ingestors.domain.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
 
 log = logging.getLogger(__name__)
@@ -343,10 +344,9 @@ def _articles_in(node) -> Iterator[dict]:
 
 def _iso(value) -> datetime | None:
     try:
-        when = datetime.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return numbers.parse_timestamp("datePublished", value)
+    except RecordError:
+        return None  # a page's own date is a hint: the feed's date stands
 
 
 def _meta(soup: BeautifulSoup, key: str) -> str | None:
@@ -469,6 +469,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="LatAm tech press funding news",
+    endpoint=('RSS/Atom feeds of LatAm tech and business press (`CADENA_NEWS_FEEDS`), funding-looking articles '
+              'read with BeautifulSoup; funding events extracted from English, Spanish and Portuguese text'),
     description="Items of RSS/Atom feeds of LatAm tech and business press (en/es/pt) and the funding events "
                 "read from the articles that look like funding news: company, amount and currency as stated, "
                 "round type, investors, and the look-alikes (acquisitions, fund closes, bonds, grants, totals, "

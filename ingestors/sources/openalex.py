@@ -303,6 +303,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="OpenAlex AI research output",
+    endpoint='`api.openalex.org/works` grouped by year and institution, AI subfield, per LatAm country',
     description="Works in OpenAlex's Artificial Intelligence subfield with an author in each LatAm "
                 "country, per publication year (last ten years) and per institution.",
     homepage="https://openalex.org",

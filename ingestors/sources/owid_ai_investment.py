@@ -44,14 +44,12 @@ file. A row whose year or value cannot be read is quarantined on its own.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections.abc import Iterator
 from typing import Any
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain import numbers
 from ingestors.domain.countries import by_iso3
 
 NAME = "owid_ai_investment"
@@ -114,14 +112,7 @@ def read_metadata(snapshot, slug: str) -> tuple[dict[str, dict], str | None]:
 def read_csv(snapshot, slug: str) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows of a grapher CSV; a payload that is not one fails the source."""
     name = csv_file(slug)
-    try:
-        text = snapshot.read_bytes(name).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise snapshot.error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=name) from None
-    if text.lstrip()[:1] == "<":
-        head = text.lstrip()[:40].replace("\n", " ")
-        raise snapshot.error(f"got HTML or XML, not CSV; starts {head!r}", file=name)
-    header, *rows = list(csv.reader(io.StringIO(text, newline=""))) or [[]]
+    header, *rows = snapshot.read_csv(name) or [[]]
     if header[:3] != [ENTITY, CODE, YEAR]:
         raise snapshot.error(f"expected a header starting {ENTITY},{CODE},{YEAR}; got {','.join(header[:3])!r}",
                              file=name)
@@ -135,19 +126,16 @@ def _text(value: Any) -> str | None:
 
 
 def parse_year(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise RecordError(f"{YEAR}: not a whole year: {text!r}") from None
+    year = numbers.parse_int(YEAR, text)
+    if year is None:
+        raise RecordError(f"{YEAR} is empty")
+    return year
 
 
 def parse_value(indicator: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise RecordError(f"{indicator}: not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise RecordError(f"{indicator}: not a finite number: {text!r}")
+    value = numbers.parse_number(indicator, text)
+    if value is None:
+        raise RecordError(f"{indicator} is empty")
     return value
 
 
@@ -195,6 +183,8 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="Our World in Data: private investment in AI",
+    endpoint=('Our World in Data grapher CSVs + metadata: private investment in AI (AI Index / Quid) and the '
+              'CSET variant'),
     description="Private investment in AI per country (LatAm flagged), region and the World, per year: the "
                 "AI Index (Quid) and CSET series as OWID publishes them, with their unit and citation.",
     homepage=chart_url(SERIES[1]),

@@ -291,6 +291,7 @@ SOURCE = Source(
     name="peeringdb",
     family="capacity",
     title="PeeringDB",
+    endpoint='PeeringDB API `/api/{fac,ix,ixfac,org}`, filtered server-side to LatAm',
     description="Colocation facilities, internet exchanges, the facilities each exchange is present in, "
                 "and the organisations owning them, in LatAm (REST API, filtered by country).",
     homepage="https://www.peeringdb.com",

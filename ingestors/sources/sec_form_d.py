@@ -89,10 +89,11 @@ import json
 import logging
 import re
 import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin
@@ -100,10 +101,9 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 
 from ingestors.core import config
-from ingestors.core.archives import read_member
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
-from ingestors.domain import curated
+from ingestors.domain import curated, numbers
 from ingestors.domain.countries import latam
 from ingestors.domain.resolution import normalise_name
 
@@ -332,15 +332,7 @@ def _download(ctx, quarter: Quarter, url: str | None, headers: dict[str, str]) -
 
 
 def _open_zip(snapshot, name: str) -> zipfile.ZipFile:
-    data = snapshot.read_bytes(name)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        head = data[:40].decode("utf-8", "replace").replace("\n", " ")
-        raise snapshot.error(f"not a ZIP archive; starts {head!r}", file=name) from None
-    if len(archive.infolist()) > MAX_MEMBERS:
-        raise snapshot.error(f"{len(archive.infolist())} members, over the cap of {MAX_MEMBERS}", file=name)
-    return archive
+    return snapshot.open_zip(name, max_members=MAX_MEMBERS, max_bytes=MAX_MEMBERS * MAX_MEMBER_BYTES)
 
 
 def _member(snapshot, name: str, archive: zipfile.ZipFile, file_name: str) -> bytes:
@@ -351,7 +343,15 @@ def _member(snapshot, name: str, archive: zipfile.ZipFile, file_name: str) -> by
         members = ", ".join(i.filename for i in archive.infolist())
         raise snapshot.error(f"{'no' if not hits else 'more than one'} {file_name} in the ZIP (members: {members})",
                              file=name)
-    return read_member(snapshot, name, archive, hits[0], max_bytes=MAX_MEMBER_BYTES)
+    info = hits[0]
+    # zipfile never unpacks past the size a member declares (a member that lies fails its CRC check),
+    # so checking the declared size bounds what is read.
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise snapshot.error(f"{info.filename} unpacks to more than the cap of {MAX_MEMBER_BYTES} bytes", file=name)
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise snapshot.error(f"{info.filename} cannot be unpacked ({exc})", file=name) from None
 
 
 def _clean(value: str | None) -> str | None:
@@ -465,14 +465,7 @@ def _flag(row: dict, column: str) -> bool | None:
 
 def _date(row: dict, column: str, *, required: bool = False) -> date | None:
     value = _required(row, column) if required else row.get(column)
-    if value is None:
-        return None
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise RecordError(f"{column}: not a date: {value!r}")
+    return numbers.parse_date(column, value, _DATE_FORMATS)
 
 
 def _amount(row: dict, column: str) -> tuple[float | None, bool]:
@@ -482,9 +475,7 @@ def _amount(row: dict, column: str) -> tuple[float | None, bool]:
         return None, False
     if value.lower() == "indefinite":
         return None, True
-    if not _AMOUNT.fullmatch(value):
-        raise RecordError(f"{column}: not an amount: {value!r}")
-    return float(value.lstrip("$").replace(",", "")), False
+    return numbers.parse_number(column, value, minimum=0, prefix="$"), False
 
 
 def _count(row: dict, column: str) -> int | None:
@@ -598,6 +589,9 @@ SOURCE = Source(
     name=NAME,
     family="funding",
     title="SEC Form D data sets",
+    endpoint=("SEC Form D data sets: the quarterly ZIPs of TSVs linked from sec.gov's Form D data sets page; "
+              "LatAm issuers and registry organisations' US holding companies; **needs an e-mail in "
+              "`CADENA_CONTACT`** (the SEC's User-Agent rule), skipped without"),
     description="Private offerings filed on Form D by issuers based in LatAm, and by issuers named like a "
                 "curated organisation (LatAm startups raising through US holding companies).",
     homepage=INDEX_URL,

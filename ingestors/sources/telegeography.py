@@ -362,6 +362,7 @@ SOURCE = Source(
     name="telegeography",
     family="capacity",
     title="TeleGeography Submarine Cable Map",
+    endpoint='submarinecablemap.com API v3: LatAm country files, the cables they list, landing-point GeoJSON',
     description="Submarine cables with at least one landing point in LatAm, all their landing points "
                 "(LatAm or not) and which cable lands where (API v3).",
     homepage="https://www.submarinecablemap.com",

@@ -67,7 +67,6 @@ from bs4 import BeautifulSoup
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingestors.core import config
-from ingestors.core.archives import check_zip_container
 from ingestors.core.errors import FetchError, RecordError, SourceSkipped
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain.countries import fold, lookup_name
@@ -343,7 +342,7 @@ def _open_sheet(snapshot, name: str):
     """The workbook and its list sheet; fails the source when either cannot be had."""
     data = snapshot.read_bytes(name)
     if data[:2] == b"PK":  # an XLSX is a ZIP: refuse one that unpacks past the cap before openpyxl does
-        check_zip_container(snapshot, name, max_bytes=MAX_UNPACKED_XLSX_BYTES)
+        snapshot.open_zip(name, max_members=10_000, max_bytes=MAX_UNPACKED_XLSX_BYTES).close()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
@@ -445,6 +444,8 @@ SOURCE = Source(
     name=NAME,
     family="capacity",
     title="TOP500 supercomputers",
+    endpoint=('TOP500 list workbook: a downloaded file (`CADENA_TOP500_XLSX`, a glob of several editions gives '
+              'history) or a top500.org login; skipped without either'),
     description="Every system of each TOP500 list edition loaded: site, country (LatAm flagged), cores, "
                 "accelerators, Rmax/Rpeak and power.",
     homepage=f"{SITE}/lists/top500/",

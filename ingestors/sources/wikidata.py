@@ -432,6 +432,7 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="Wikidata organisations",
+    endpoint='`query.wikidata.org/sparql`, one query per LatAm country for organisations in chain industries',
     description="Companies, universities and research institutes of the AI value chain (AI, software, "
                 "cloud, data centers, semiconductors, telecoms) headquartered or registered in LatAm, "
                 "from the Wikidata Query Service, one SPARQL query per country.",

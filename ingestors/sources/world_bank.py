@@ -128,6 +128,8 @@ SOURCE = Source(
     name="world_bank",
     family="capacity",
     title="World Bank indicators",
+    endpoint=('World Bank API v2, seven indicators for every LatAm country (incl. PA.NUS.FCRF, the official '
+              'exchange rate)'),
     description="Connectivity, energy and size indicators per LatAm country and year (WDI via API v2).",
     homepage="https://data.worldbank.org/",
     licence="CC BY 4.0",

@@ -184,6 +184,7 @@ SOURCE = Source(
     name="yc",
     family="organisations",
     title="Y Combinator companies (yc-oss)",
+    endpoint='`yc-oss.github.io/api/companies/all.json`, companies with a LatAm country',
     description="Y Combinator-backed companies located (at least partly) in LatAm countries, from the "
                 "yc-oss mirror of the public YC directory.",
     homepage="https://github.com/yc-oss/api",

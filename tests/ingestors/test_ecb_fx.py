@@ -84,8 +84,8 @@ def test_na_and_empty_cells_are_skipped_not_zero(tmp_path):
 
 @pytest.mark.parametrize(("cell", "reason"), [
     ("abc", "BRL: not a number: 'abc'"),
-    ("0", "BRL: not a positive rate: '0'"),
-    ("-1.2", "BRL: not a positive rate: '-1.2'"),
+    ("0", "BRL: not a positive number: '0'"),
+    ("-1.2", "BRL: not a positive number: '-1.2'"),
 ])
 def test_an_unreadable_rate_is_quarantined_alone(tmp_path, cell, reason):
     result = _parse(tmp_path, _with_cells({(0, "BRL"): cell}))
@@ -96,7 +96,7 @@ def test_an_unreadable_rate_is_quarantined_alone(tmp_path, cell, reason):
 def test_a_row_with_an_unreadable_date_is_quarantined(tmp_path):
     result = _parse(tmp_path, _with_cells({(2, "Date"): "22/01/2025"}))
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
-        ("eurofxref-hist.csv line 4", "Date: not a YYYY-MM-DD date: '22/01/2025'")]
+        ("eurofxref-hist.csv line 4", "Date: not a date (YYYY-MM-DD): '22/01/2025'")]
     assert len(result.rows["rates"]) == 70
 
 

@@ -191,12 +191,12 @@ def test_not_utf8_fails(tmp_path):
         (
             "First Operational Date",
             "2/30/2024",
-            "First Operational Date: not a date (M/D/YYYY or YYYY-MM-DD): '2/30/2024'",
+            "First Operational Date: not a date (MM/DD/YYYY or YYYY-MM-DD or YYYY-MM): '2/30/2024'",
         ),
         (
             "First Operational Date",
             "June 2024",
-            "First Operational Date: not a date (M/D/YYYY or YYYY-MM-DD): 'June 2024'",
+            "First Operational Date: not a date (MM/DD/YYYY or YYYY-MM-DD or YYYY-MM): 'June 2024'",
         ),
         ("Power Capacity (MW)", "1,5", "Power Capacity (MW): not a number: '1,5'"),
         ("Hardware Cost", "nan", "Hardware Cost: not a finite number: 'nan'"),

@@ -184,7 +184,8 @@ def test_not_utf8_fails(tmp_path):
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("Publication date", "2/30/2024", "Publication date: not a date (M/D/YYYY or YYYY-MM-DD): '2/30/2024'"),
+        ("Publication date", "2/30/2024",
+         "Publication date: not a date (MM/DD/YYYY or YYYY-MM-DD or YYYY-MM): '2/30/2024'"),
         ("Parameters", "7B", "Parameters: not a number: '7B'"),
         ("Training dataset size (datapoints)", "inf", "Training dataset size (datapoints): not a finite number: 'inf'"),
     ],

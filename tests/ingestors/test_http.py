@@ -122,7 +122,7 @@ class Thing(Row):
 
 def _demo_source(fetch) -> Source:
     return Source(
-        name="demo", family="capacity", title="Demo", description="d", homepage="https://a.example",
+        name="demo", family="capacity", title="Demo", endpoint="`a.example`", description="d", homepage="https://a.example",
         licence="test", cadence="daily", tables=(Table("things", Thing, ("id",), "d"),),
         fetch=fetch, parse=lambda s: [], plan=FetchPlan(),
     )

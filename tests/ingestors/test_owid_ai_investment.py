@@ -85,7 +85,7 @@ def test_several_indicator_columns_and_empty_cells(tmp_path):
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    ("Brazil,BRA,2024a,1", "Year: not a whole year: '2024a'"),
+    ("Brazil,BRA,2024a,1", "Year: not a number: '2024a'"),
     ("Brazil,BRA,2024,1.2e", "Estimated investment - Field: All: not a number: '1.2e'"),
     ("Brazil,BRA,2024,inf", "Estimated investment - Field: All: not a finite number: 'inf'"),
     (",BRA,2024,1", "Entity is empty"),

@@ -43,7 +43,7 @@ def make_source(payloads: list[bytes], requires_env=()) -> tuple[Source, list]:
         return httpx.Response(200, content=body)
 
     source = Source(
-        name="demo", family="capacity", title="Demo", description="d", homepage="https://a.example",
+        name="demo", family="capacity", title="Demo", endpoint="`a.example`", description="d", homepage="https://a.example",
         licence="test", cadence="daily", tables=(Table("sites", Site, ("id",), "d"),),
         fetch=fetch, parse=parse, plan=FetchPlan(), requires_env=requires_env,
     )

@@ -121,7 +121,7 @@ def test_parse_sample_keeps_latam_addresses_and_registry_names(tmp_path):
         AR: ("latam_address", "AR", None),
     }
     assert not {US, TEST, CO_ISSUER} & set(rows)  # a US issuer, a TEST filing, a LatAm issuer only as co-issuer
-    assert _reasons(result) == [(BAD, "TOTALAMOUNTSOLD: not an amount: '2,5OO,000'")]
+    assert _reasons(result) == [(BAD, "TOTALAMOUNTSOLD: not a number: '2,5OO,000'")]
 
 
 def test_parse_sample_exact_row(tmp_path):
@@ -222,18 +222,20 @@ def test_two_digit_year_filing_dates_are_read(tmp_path):
 @pytest.mark.parametrize(
     ("member", "cells", "reason"),
     [
-        ("FORMDSUBMISSION.tsv", {"FILING_DATE": "2025/04/22"}, "FILING_DATE: not a date: '2025/04/22'"),
+        ("FORMDSUBMISSION.tsv", {"FILING_DATE": "2025/04/22"},
+         "FILING_DATE: not a date (DD-MON-YYYY or DD-MON-YY or YYYY-MM-DD): '2025/04/22'"),
         ("FORMDSUBMISSION.tsv", {"FILING_DATE": " "}, "FILING_DATE: empty"),
         ("FORMDSUBMISSION.tsv", {"ACCESSIONNUMBER": "0009990199-25-000009"},
          "no FORMDSUBMISSION.tsv row for this accession number"),
-        ("OFFERING.tsv", {"SALE_DATE": "10/04/2025"}, "SALE_DATE: not a date: '10/04/2025'"),
+        ("OFFERING.tsv", {"SALE_DATE": "10/04/2025"},
+         "SALE_DATE: not a date (DD-MON-YYYY or DD-MON-YY or YYYY-MM-DD): '10/04/2025'"),
         ("OFFERING.tsv", {"ISAMENDMENT": "maybe"}, "ISAMENDMENT: not true/false: 'maybe'"),
-        ("OFFERING.tsv", {"TOTALOFFERINGAMOUNT": "-5000000"}, "TOTALOFFERINGAMOUNT: not an amount: '-5000000'"),
+        ("OFFERING.tsv", {"TOTALOFFERINGAMOUNT": "-5000000"}, "TOTALOFFERINGAMOUNT: below 0: '-5000000'"),
         ("OFFERING.tsv", {"TOTALNUMBERALREADYINVESTED": "seven"},
-         "TOTALNUMBERALREADYINVESTED: not an amount: 'seven'"),
+         "TOTALNUMBERALREADYINVESTED: not a number: 'seven'"),
         ("OFFERING.tsv", {"TOTALNUMBERALREADYINVESTED": "7.5"},
          "TOTALNUMBERALREADYINVESTED: not a whole number: '7.5'"),
-        ("ISSUERS.tsv", {"YEAROFINC_VALUE_ENTERED": "20X1"}, "YEAROFINC_VALUE_ENTERED: not an amount: '20X1'"),
+        ("ISSUERS.tsv", {"YEAROFINC_VALUE_ENTERED": "20X1"}, "YEAROFINC_VALUE_ENTERED: not a number: '20X1'"),
     ],
 )
 def test_a_bad_value_quarantines_the_offering(tmp_path, member, cells, reason):

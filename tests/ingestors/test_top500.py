@@ -17,7 +17,7 @@ import pytest
 
 from ingestors.core.errors import FetchError, PayloadError, SourceSkipped
 from ingestors.core.offline import SAMPLES_DIR
-from ingestors.core.pipeline import FetchContext, run_source
+from ingestors.core.pipeline import SnapshotFetchContext, run_source
 from ingestors.core.registry import FetchPlan
 from ingestors.sources import top500
 from tests.conftest import real_capture
@@ -325,7 +325,7 @@ class FakeTop500:
 
 
 needs_request = pytest.mark.skipif(
-    not hasattr(FetchContext, "request"),
+    not hasattr(SnapshotFetchContext, "request"),
     reason="needs FetchContext.request, the unrecorded request the login uses (framework addition pending)",
 )
 

@@ -24,7 +24,7 @@ def test_a_stale_source_names_the_marts_it_affects(settings):
     st["last_success"]["finished_at"] = long_ago.isoformat()
     (settings.state_dir / "peeringdb.json").write_text(json.dumps(st))
     row = next(r for r in source_status(settings) if r["source"] == "peeringdb")
-    assert row["freshness"].startswith("STALE (240.0h old")
+    assert row["freshness"].startswith("STALE (10.0 days old")
     assert "mart_infrastructure__country" in row["affects"]
     fresh = next(r for r in source_status(settings) if r["source"] == "world_bank")
     assert fresh["freshness"] == "never loaded" and fresh["affects"] == ""
