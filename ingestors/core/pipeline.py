@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import traceback
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +22,7 @@ from pydantic import ValidationError
 
 from ingestors.core import shrink, state
 from ingestors.core.config import Settings
-from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
+from ingestors.core.errors import CadenaError, InternalError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
 from ingestors.core.lock import writer_lock
@@ -218,5 +220,18 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
     except CadenaError as exc:
         state.record(settings, source.name, started, RunResult(source.name, "failed", message=str(exc)))
         raise
+    except Exception as exc:  # not ours: one line for the operator, the traceback in a log file
+        error = InternalError(source.name, exc, str(log_traceback(settings, source.name, exc)))
+        state.record(settings, source.name, started, RunResult(source.name, "failed", message=str(error)))
+        raise error from None
     state.record(settings, source.name, started, result)
     return result
+
+
+def log_traceback(settings: Settings, name: str, exc: BaseException) -> Path:
+    """Write ``exc``'s traceback to ``warehouse/logs/<name>-<UTC time>.log``; returns the path."""
+    folder = settings.warehouse_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+    path.write_text("".join(traceback.format_exception(exc)))
+    return path

@@ -25,7 +25,7 @@ def _parse(snapshot):
 
 SOURCE = Source(
     name="demo", family="capacity", title="Demo", description="d", homepage="https://a.example",
-    licence="test", cadence="daily",
+    licence="test", cadence="daily", endpoint="https://a.example/things.json",
     tables=(Table("things", Thing, ("id",), "d", partition_by="feed"),),
     fetch=lambda ctx: ctx.get("things.json", "https://a.example/things.json"), parse=_parse,
     plan=FetchPlan(rate_limits={"a.example": 100.0}),
