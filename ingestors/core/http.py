@@ -213,8 +213,10 @@ class HttpClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        max_requests: int | None = None,
     ):
         self.max_bytes = max_bytes
+        self.max_requests = max_requests
         self.deadline_s = max(deadline_s, timeout_s)
         self.budget_s = budget_s
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts or ())
@@ -335,6 +337,9 @@ class HttpClient:
         request = self._client.build_request(method, url, params=params, headers=headers, data=data)
         deadline = self._clock() + min(self.deadline_s, max(self.remaining_budget(), 1.0))
         for _ in range(MAX_REDIRECTS + 1):
+            if self.max_requests is not None and self.requests_sent >= self.max_requests:
+                raise FetchError(source, url, f"over the source's plan of {self.max_requests} requests per run "
+                                              "(a paging loop or a changed publisher; see its FetchPlan)")
             limiter = self._limiters.get(request.url.host)
             if limiter:
                 limiter.wait()

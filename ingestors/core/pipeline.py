@@ -165,7 +165,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
-    if offline:
+    if offline and transport is None:
         transport = SampleTransport(source.name, source.plan.sample_routes)
     timeout_s = source.plan.timeout_s or settings.http_timeout_s
     client = HttpClient(
@@ -179,6 +179,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         backoff=None if offline else HostBackoff(settings.state_dir / "http_backoff.json"),
         attempts=source.plan.attempts,
         transport=transport,
+        max_requests=source.plan.max_requests,
     )
     writer = store.writer(source.name, licence=source.licence, sample=offline)
     try:

@@ -147,6 +147,9 @@ class FetchPlan:
     reads_local_files: bool = False  # the "publisher" is a folder in the repository: no HTTP, no samples
     timeout_s: float | None = None  # a publisher slower than the default timeout (a SPARQL endpoint)
     attempts: int = 5  # fewer for a publisher where a retry re-runs a costly query
+    # The most requests one run may send (retries included): a live run's expected count with room to
+    # spare. Past it the fetch fails rather than hammer a publisher (a paging loop, a changed API).
+    max_requests: int = 10
     key_env: str | None = None  # an optional API key that raises the publisher's limits ...
     rate_limits_with_key: Mapping[str, float] | None = None  # ... to these
     # Hosts besides those in ``rate_limits`` the fetch may reach (a CDN a download redirects to).

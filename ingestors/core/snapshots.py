@@ -106,7 +106,19 @@ class Snapshot:
             head = text.lstrip()[:40].replace("\n", " ")
             prefix = f"{member}: " if member else ""
             raise self.error(f"{prefix}got HTML or XML, not {expected}; starts {head!r}", file=name)
+        if expected in ("CSV", "TSV"):
+            self._check_not_cut(name, text, "\t" if expected == "TSV" else ",")
         return text
+
+    def _check_not_cut(self, name: str, text: str, delimiter: str) -> None:
+        """A CSV cut off mid-transfer ends inside a row: no line end, and fewer fields than the header."""
+        if not text or text.endswith(("\n", "\r")):
+            return
+        lines = text.splitlines()
+        first, last = (next(csv.reader([line], delimiter=delimiter), []) for line in (lines[0], lines[-1]))
+        if len(lines) > 1 and len(last) < len(first):
+            raise self.error(f"truncated: the last line has {len(last)} of {len(first)} fields and no line end",
+                             file=name)
 
     def read_csv(self, name: str, *, data: bytes | None = None, member: str | None = None,
                  delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> list[list[str]]:

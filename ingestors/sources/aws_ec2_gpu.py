@@ -262,6 +262,5 @@ SOURCE = Source(
     plan=FetchPlan(
         # One request a week from a CDN; no published limit.
         rate_limits={"instances.vantage.sh": 1.0},
-        sample_routes={"instances.vantage.sh/instances.json": "instances.json"},
     ),
 )

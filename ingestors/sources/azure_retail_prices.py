@@ -288,9 +288,9 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=60 * 12,  # one per region plus its further pages; MAX_PAGES per region bounds it
         # No published limit; the API throttles bursts with 429. Stay gentle.
         rate_limits={"prices.azure.com": 2.0},
         # The query ($filter, $skip) is ignored offline: one page serves every region and ends paging.
-        sample_routes={"prices.azure.com/api/retail/prices": "prices.json"},
     ),
 )

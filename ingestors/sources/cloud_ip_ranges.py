@@ -349,7 +349,7 @@ def _source(
     cadence: Cadence,
     fetch: Callable[[Any], None],
     rate_limits: Mapping[str, float],
-    sample_routes: Mapping[str, str],
+    sample_routes: Mapping[str, str] | None = None,
 ) -> Source:
     layout = LAYOUTS[provider]
     return Source(
@@ -372,7 +372,7 @@ def _source(
         ),
         fetch=fetch,
         parse=functools.partial(parse_regions, layout),
-        plan=FetchPlan(rate_limits=rate_limits, sample_routes=sample_routes),
+        plan=FetchPlan(rate_limits=rate_limits, sample_routes=sample_routes or {}),
     )
 
 
@@ -387,7 +387,6 @@ AWS_SOURCE = _source(
     cadence="daily",
     fetch=_fetch_one(LAYOUTS["aws"].file, AWS_URL),
     rate_limits={"ip-ranges.amazonaws.com": 1.0},
-    sample_routes={"ip-ranges.amazonaws.com/ip-ranges.json": "ip-ranges.json"},
 )
 
 GCP_SOURCE = _source(
@@ -401,7 +400,6 @@ GCP_SOURCE = _source(
     cadence="daily",
     fetch=_fetch_one(LAYOUTS["gcp"].file, GCP_URL),
     rate_limits={"www.gstatic.com": 1.0},
-    sample_routes={"www.gstatic.com/ipranges/cloud.json": "cloud.json"},
 )
 
 AZURE_SOURCE = _source(
@@ -432,7 +430,6 @@ ORACLE_SOURCE = _source(
     cadence="weekly",
     fetch=_fetch_one(LAYOUTS["oracle"].file, ORACLE_URL),
     rate_limits={"docs.oracle.com": 1.0},
-    sample_routes={"docs.oracle.com/iaas/tools/public_ip_ranges.json": "public_ip_ranges.json"},
 )
 
 SOURCES = (AWS_SOURCE, GCP_SOURCE, AZURE_SOURCE, ORACLE_SOURCE)

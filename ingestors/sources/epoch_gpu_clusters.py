@@ -242,6 +242,5 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={"epoch.ai": 1.0},
-        sample_routes={"epoch.ai/data/gpu_clusters.csv": FILE},
     ),
 )

@@ -182,6 +182,5 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={"epoch.ai": 1.0},
-        sample_routes={"epoch.ai/data/notable_ai_models.csv": FILE},
     ),
 )

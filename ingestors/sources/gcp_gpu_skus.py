@@ -266,9 +266,9 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=110,  # MAX_PAGES pages of 5,000 SKUs, with retries to spare
         # Google publishes a per-minute quota per project; one request a second stays far below it.
         rate_limits={HOST: 1.0},
-        sample_routes={f"{HOST}/v1/services/{COMPUTE_ENGINE}/skus": "skus.json"},
     ),
     requires_env=(KEY_ENV,),
 )

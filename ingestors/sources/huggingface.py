@@ -259,8 +259,8 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=500,  # each registry Hub handle, paged (MAX_PAGES per handle)
         # The Hub rate-limits anonymous API calls per IP; two a second is gentle.
         rate_limits={HOST: 2.0},
-        sample_routes={f"{HOST}/api/models": "models.json"},
     ),
 )

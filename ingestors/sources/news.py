@@ -55,6 +55,7 @@ import hashlib
 import json
 import logging
 import time
+import xml.sax
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -218,8 +219,16 @@ def _cut_short(content: bytes) -> bool:
 
 
 def read_feed(content: bytes):
-    """The feedparser result, or None when ``content`` is not an RSS or Atom feed."""
+    """The feedparser result, or None when ``content`` is not an RSS or Atom feed.
+
+    A feed cut off mid-transfer (not well-formed, and its closing root tag missing) is not read:
+    feedparser would hand back the items before the break, and a partial feed must not replace a
+    whole one. Other XML slips common in real feeds (an unescaped ``&``) are read leniently.
+    """
     parsed = feedparser.parse(content)
+    cut_off = not any(tag in content[-512:] for tag in (b"</rss>", b"</feed>", b"</rdf:RDF>"))
+    if isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException) and cut_off:
+        return None
     return parsed if parsed.get("version") else None
 
 
@@ -508,6 +517,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=150,  # 12 default feeds and CADENA_NEWS_MAX_ARTICLES (60) pages, with retries
         sample_routes={
             "startupi.com.br/feed/": "startupi-feed.xml",
             "iupana.com/feed/atom/": "iupana-feed-atom.xml",

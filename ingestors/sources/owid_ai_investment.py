@@ -199,9 +199,5 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={HOST: 1.0},
-        sample_routes={
-            **{f"{HOST}/grapher/{slug}.csv": csv_file(slug) for slug in SERIES},
-            **{f"{HOST}/grapher/{slug}.metadata.json": metadata_file(slug) for slug in SERIES},
-        },
     ),
 )

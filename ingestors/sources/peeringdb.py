@@ -310,10 +310,10 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=60,  # four objects, filtered to LatAm: a few pages each
         # 20 requests per minute anonymously, 40 with an API key.
         rate_limits={HOST: ANONYMOUS_PER_SECOND},
         key_env="PEERINGDB_API_KEY",
         rate_limits_with_key={HOST: WITH_KEY_PER_SECOND},
-        sample_routes={f"{HOST}/api/{obj}": f"{obj}.json" for obj in OBJECTS},
     ),
 )

@@ -607,10 +607,10 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=30,  # the index page and one ZIP per quarter (9 by default)
         # The SEC allows 10 requests per second; half that is polite.
         rate_limits={HOST: 5.0},
         sample_routes={
-            f"{HOST}/data-research/sec-markets-data/form-d-data-sets": INDEX_FILE,
             f"{HOST}/files/*/form-d-data-sets/*.zip": zip_name(SAMPLE_QUARTER),
         },
     ),

@@ -379,10 +379,10 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=600,  # the LatAm country files, each cable they list and its landing points
         # No published limit: stay gentle.
         rate_limits={HOST: 5.0},
         sample_routes={
-            f"{HOST}/api/v3/landing-point/{GEO_FILE}": GEO_FILE,
             f"{HOST}/api/v3/country/brazil.json": "country-brazil.json",
             f"{HOST}/api/v3/country/chile.json": "country-chile.json",
             f"{HOST}/api/v3/country/mexico.json": "country-mexico.json",

@@ -448,6 +448,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=120,  # one query per LatAm country (49), one retry each
         rate_limits={HOST: 1.0},  # be gentle: queries share a 60 s-per-minute budget per client
         # The query string is ignored offline: one sample answers every country (see parse).
         sample_routes={f"{HOST}/sparql": "orgs.json"},

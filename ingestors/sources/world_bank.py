@@ -142,6 +142,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
+        max_requests=60,  # seven indicators, a page or two each
         # The API publishes no hard limit; stay gentle.
         rate_limits={"api.worldbank.org": 2.0},
         sample_routes={f"api.worldbank.org/v2/country/*/indicator/{code}": f"{code}.json" for code in INDICATORS},

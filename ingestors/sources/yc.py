@@ -204,6 +204,5 @@ SOURCE = Source(
     plan=FetchPlan(
         # GitHub Pages serves a static file; one request a day.
         rate_limits={HOST: 1.0},
-        sample_routes={f"{HOST}/api/companies/all.json": FILE},
     ),
 )

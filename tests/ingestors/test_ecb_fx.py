@@ -62,11 +62,17 @@ def test_the_sample_is_what_the_generator_writes():
         assert archive.read(ecb_fx.CSV_MEMBER).decode() == make_sample.csv_text()
 
 
+# The sample's bad record: the row whose MXN rate is written with a decimal comma.
+BAD_ROW = ("eurofxref-hist.csv line 12", "9 cells, the header has 8: a comma inside a rate?")
+
+
 def test_parse_sample(tmp_path):
     result = _parse(tmp_path, SAMPLE)
     rates = _rates(result)
-    assert len(rates) == 75 and result.quarantine == []  # 15 business days x 5 quoted currencies
-    assert Counter(currency for _, currency in rates) == {"USD": 15, "JPY": 15, "GBP": 15, "BRL": 15, "MXN": 15}
+    # 15 business days x 5 quoted currencies, but for the row whose MXN rate has a decimal comma (refused whole)
+    assert len(rates) == 70
+    assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [BAD_ROW]
+    assert Counter(currency for _, currency in rates) == {"USD": 14, "JPY": 14, "GBP": 14, "BRL": 14, "MXN": 14}
     assert min(day for day, _ in rates) == date(2025, 1, 6) and max(day for day, _ in rates) == date(2025, 1, 24)
     assert rates[(date(2025, 1, 24), "USD")] == 1.0478  # the first line is the newest day
     assert rates[(date(2025, 1, 6), "BRL")] == 6.31
@@ -77,7 +83,7 @@ def test_parse_sample(tmp_path):
 
 def test_na_and_empty_cells_are_skipped_not_zero(tmp_path):
     rates = _rates(_parse(tmp_path, _with_cells({(0, "BRL"): "N/A", (1, "MXN"): ""})))
-    assert len(rates) == 73
+    assert len(rates) == 68
     assert (date(2025, 1, 24), "BRL") not in rates and (date(2025, 1, 23), "MXN") not in rates
     assert not any(currency == "HRK" for _, currency in rates)
 
@@ -96,8 +102,8 @@ def test_an_unreadable_rate_is_quarantined_alone(tmp_path, cell, reason):
 def test_a_row_with_an_unreadable_date_is_quarantined(tmp_path):
     result = _parse(tmp_path, _with_cells({(2, "Date"): "22/01/2025"}))
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
-        ("eurofxref-hist.csv line 4", "Date: not a date (YYYY-MM-DD): '22/01/2025'")]
-    assert len(result.rows["rates"]) == 70
+        ("eurofxref-hist.csv line 4", "Date: not a date (YYYY-MM-DD): '22/01/2025'"), BAD_ROW]
+    assert len(result.rows["rates"]) == 65
 
 
 # --- wholly bad payloads ------------------------------------------------------------------------
@@ -133,7 +139,7 @@ def test_fetch_is_one_conditional_request(settings):
 
     first = run_source(ecb_fx.SOURCE, settings, transport=httpx.MockTransport(handler))
     second = run_source(ecb_fx.SOURCE, settings, transport=httpx.MockTransport(handler))
-    assert (first.status, first.requests, first.rows, first.quarantined) == ("loaded", 1, {"rates": 75}, 0)
+    assert (first.status, first.requests, first.rows, first.quarantined) == ("loaded", 1, {"rates": 70}, 1)
     assert (second.status, second.requests, second.snapshot_id) == ("unchanged", 1, first.snapshot_id)
     assert [str(r.url) for r in seen] == [ecb_fx.ZIP_URL, ecb_fx.ZIP_URL]
     assert "if-none-match" not in seen[0].headers and seen[1].headers["if-none-match"] == '"fx-1"'
@@ -141,7 +147,7 @@ def test_fetch_is_one_conditional_request(settings):
 
 def test_offline_run_loads_duckdb(settings):
     result = run_source(ecb_fx.SOURCE, settings, offline=True)
-    assert (result.status, result.rows, result.quarantined, result.requests) == ("loaded", {"rates": 75}, 0, 1)
+    assert (result.status, result.rows, result.quarantined, result.requests) == ("loaded", {"rates": 70}, 1, 1)
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select units_per_eur from raw_ecb_fx.rates "
                            "where currency = 'BRL' and rate_date = date '2025-01-24'").fetchone() == (6.1,)
@@ -149,7 +155,6 @@ def test_offline_run_loads_duckdb(settings):
 
 def test_plan():
     assert ecb_fx.SOURCE.plan.rate_limits == {"www.ecb.europa.eu": 1.0}
-    assert set(ecb_fx.SOURCE.plan.sample_routes.values()) == {SAMPLE.name}
     assert (ecb_fx.SOURCE.family, ecb_fx.SOURCE.cadence) == ("funding", "daily")
 
 

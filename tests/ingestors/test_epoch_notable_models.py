@@ -163,15 +163,6 @@ def test_missing_required_columns_fail_with_their_names(tmp_path):
     )
 
 
-def test_html_instead_of_csv_fails(tmp_path):
-    with pytest.raises(PayloadError) as err:
-        _parse(tmp_path, b"<!DOCTYPE html>\n<html><head><title>Epoch AI</title></head></html>")
-    message = str(err.value)
-    assert message.startswith(f"epoch_notable_models: bad payload in snapshot {err.value.snapshot_id}/")
-    assert "got HTML or XML, not CSV; starts '<!DOCTYPE html> <html>" in message
-    assert "\n" not in message
-
-
 def test_not_utf8_fails(tmp_path):
     header, rows = _sample_table()
     with pytest.raises(PayloadError, match="not UTF-8 text"):

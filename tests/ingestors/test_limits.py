@@ -223,4 +223,4 @@ def test_a_comma_decimal_ecb_row_does_not_shift_columns(tmp_path):
             for r in records if hasattr(r, "data")}
     assert kept == {("2024-01-03", "USD"): 1.0919, ("2024-01-03", "JPY"): 155.52, ("2024-01-03", "BRL"): 5.3561}
     rejects = [r for r in records if not hasattr(r, "data")]
-    assert len(rejects) == 1 and "shift every later currency" in rejects[0].reason
+    assert len(rejects) == 1 and "a comma inside a rate" in rejects[0].reason

@@ -112,7 +112,8 @@ EVENT_ITEM = ("Evento reúne startups em Campinas", "https://example.org/evento/
 
 def test_parse_sample_articles(tmp_path):
     result = _parse_sample(tmp_path)
-    assert result.quarantine == []
+    assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
+        (f"{STARTUPI}#entry-3", "feed entry without a link")]  # the sample's bad record
     rows = {r["article_url"]: r for r in _rows(result, "articles")}
     assert set(rows) == {MARITACA, FUND, EVENT, NOTCO, TRACTIAN, OPEN_FINANCE}  # utm_* parameters dropped
     assert rows[MARITACA] == {
@@ -159,7 +160,7 @@ def test_parse_sample_events(tmp_path):
 def test_offline_run_loads_duckdb(settings):
     result = run_source(news.SOURCE, settings, offline=True)
     assert (result.status, result.rows, result.quarantined, result.requests) == (
-        "loaded", {"articles": 6, "funding_events": 6}, 0, 6)  # 2 feeds + 4 pages
+        "loaded", {"articles": 6, "funding_events": 6}, 1, 6)  # 2 feeds + 4 pages
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select company_name, amount, currency from raw_news.funding_events where is_round "
                            "order by 1").fetchall() == [

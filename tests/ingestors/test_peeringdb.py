@@ -240,7 +240,6 @@ def test_fetch_stops_on_a_bad_page(settings) -> None:
 
 def test_plan() -> None:
     assert SOURCE.plan.rate_limits == {"www.peeringdb.com": pytest.approx(20 / 60)}
-    assert set(SOURCE.plan.sample_routes.values()) == {p.name for p in SAMPLES.glob("*.json")}
     assert peeringdb.OBJECTS["ixfac"].required == ("id", "ix_id", "fac_id", "status", "created", "updated")
 
 

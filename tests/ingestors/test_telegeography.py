@@ -33,7 +33,7 @@ API = "https://www.submarinecablemap.com/api/v3"
 
 def _unlimited():
     """The source without its rate limit, so tests do not sleep."""
-    return dataclasses.replace(SOURCE, plan=FetchPlan())
+    return dataclasses.replace(SOURCE, plan=FetchPlan(max_requests=SOURCE.plan.max_requests))
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -380,7 +380,6 @@ def test_offline_run_loads_duckdb(settings, monkeypatch):
 
 def test_plan():
     assert top500.SOURCE.plan.rate_limits == {"www.top500.org": 0.5}
-    assert set(top500.SOURCE.plan.sample_routes.values()) == {SAMPLE.name}
     assert top500.SOURCE.requires_env == ()
 
 

@@ -147,14 +147,6 @@ def test_unreadable_values_are_quarantined(tmp_path):
 # --- wholly wrong payloads --------------------------------------------------------------------
 
 
-def test_html_instead_of_json_fails_in_one_line(tmp_path):
-    with pytest.raises(PayloadError) as err:
-        _parse(tmp_path, b"<!DOCTYPE html>\n<html><body>404 There isn't a GitHub Pages site here.</body></html>")
-    message = str(err.value)
-    assert message.startswith(f"yc: bad payload in snapshot {err.value.snapshot_id}/all.json: not JSON (")
-    assert "\n" not in message
-
-
 def test_object_instead_of_list_fails(tmp_path):
     with pytest.raises(PayloadError, match="yc: bad payload in snapshot .*/all.json: expected a JSON list of "
                                            "companies, got dict$"):

@@ -7,13 +7,11 @@ record without any membership gets one row with a null layer and its status
 def model(dbt, session):
     dbt.config(materialized="table")
     from ingestors.domain.classification import OrgFeatures, classify, rules_from_rows
+    from ingestors.domain.relations import read, write
 
-    rules_rel = dbt.ref("layer_rules")
-    rules = rules_from_rows(dict(zip(rules_rel.columns, row, strict=True)) for row in rules_rel.fetchall())
-    features = dbt.ref("int_organization_features")
+    rules = rules_from_rows(read(dbt.ref("layer_rules")))
     rows = []
-    for values in features.fetchall():
-        f = dict(zip(features.columns, values, strict=True))
+    for f in read(dbt.ref("int_organization_features")):
         result = classify(OrgFeatures(f["record_key"], tuple(f["tags"] or ()), tuple(f["industries"] or ()),
                                       tuple(f["classes"] or ()), f["description"] or ""), rules)
         if result.memberships:
@@ -21,10 +19,7 @@ def model(dbt, session):
                       result.has_ai_signal, result.status) for m in result.memberships]
         else:
             rows.append((result.key, None, None, 0.0, [], result.has_ai_signal, result.status))
-    session.execute(
-        "create or replace temp table _classified (record_key varchar, layer_code varchar, sub_layer_code varchar, "
-        "score double, evidence_rules varchar[], has_ai_signal boolean, classification_status varchar)"
-    )
-    if rows:
-        session.executemany("insert into _classified values (?, ?, ?, ?, ?, ?, ?)", rows)
-    return session.table("_classified")
+    columns = (("record_key", "varchar"), ("layer_code", "varchar"), ("sub_layer_code", "varchar"),
+               ("score", "double"), ("evidence_rules", "varchar[]"), ("has_ai_signal", "boolean"),
+               ("classification_status", "varchar"))
+    return write(session, "_classified", columns, rows)

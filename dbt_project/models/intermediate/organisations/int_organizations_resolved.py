@@ -9,26 +9,19 @@ its score.
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    from ingestors.domain.relations import read, write
     from ingestors.domain.resolution import OrgRecord, resolve
 
-    relation = dbt.ref("int_organization_records")
-    columns = relation.columns
     records = []
-    for row in relation.fetchall():
-        r = dict(zip(columns, row, strict=True))
+    for r in read(dbt.ref("int_organization_records")):
         records.append(OrgRecord(
             key=r["record_key"], source=r["source_name"], name=r["name"], country_iso2=r["country_iso2"],
             website=r["website"], wikidata_qid=r["wikidata_qid"], aliases=tuple(r["aliases"] or ()),
             same_as=tuple(r["same_as_keys"] or ()), not_same_as=tuple(r["not_same_as_keys"] or ()),
         ))
-    session.execute(
-        "create or replace temp table _resolved "
-        "(record_key varchar, canonical_key varchar, organization_id varchar, match_rule varchar, "
-        "match_score double)"
-    )
     registry_prefix = "curated_registry:"
     rows = [(x.key, x.canonical_key, x.canonical_key.removeprefix(registry_prefix), x.rule, x.score)
             for x in resolve(records)]
-    if rows:
-        session.executemany("insert into _resolved values (?, ?, ?, ?, ?)", rows)
-    return session.table("_resolved")
+    columns = (("record_key", "varchar"), ("canonical_key", "varchar"), ("organization_id", "varchar"),
+               ("match_rule", "varchar"), ("match_score", "double"))
+    return write(session, "_resolved", columns, rows)

@@ -1,16 +1,10 @@
-"""One round, many claims: the grouping rules of int_funding_rounds_clustered (a dbt Python model)."""
+"""One round, many claims: the grouping rules int_funding_rounds_clustered runs (ingestors.domain.funding)."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
-from ingestors.core.config import REPO_ROOT
-
-_PATH = REPO_ROOT / "dbt_project" / "models" / "intermediate" / "funding" / "int_funding_rounds_clustered.py"
-_spec = importlib.util.spec_from_file_location("int_funding_rounds_clustered", _PATH)
-clustering = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(clustering)
+from ingestors.domain import funding as clustering
 
 
 def claim(claim_id, *, org="acme", day=date(2025, 3, 1), type_="series_a", usd=10e6, rank=3, confidence=0.8):
@@ -73,3 +67,36 @@ def test_round_ids_are_stable_when_a_later_claim_joins():
     first = clustering.cluster([claim("a"), claim("b", day=date(2025, 3, 3))])
     later = clustering.cluster([claim("a"), claim("b", day=date(2025, 3, 3)), claim("c", day=date(2025, 4, 1))])
     assert {r for _, r, _, _ in first} == {r for _, r, _, _ in later}
+
+
+# --- matching claims to organisations and investors (int_funding_claims_matched, int_funding_investors) ---
+
+
+def _claim(claim_id, name, *, hint=None, country=None):
+    return {"claim_id": claim_id, "organization_name_stated": name, "organization_id_hint": hint,
+            "country_iso2_stated": country}
+
+
+def test_a_claim_matches_by_source_id_then_name_then_name_and_country():
+    records = [{"record_key": "r:a", "name": "Acme IA", "aliases": ["Acme"], "country_iso2": "BR"},
+               {"record_key": "r:b", "name": "Acme", "aliases": [], "country_iso2": "MX"},
+               {"record_key": "r:c", "name": "Clinix S.A.", "aliases": [], "country_iso2": "CL"}]
+    resolved = [{"record_key": "r:a", "organization_id": "acme-br"},
+                {"record_key": "r:b", "organization_id": "acme-mx"}, {"record_key": "r:c", "organization_id": "clinix"}]
+    claims = [_claim("c1", "whatever", hint="clinix"), _claim("c2", "Clinix"), _claim("c3", "ACME", country="MX"),
+              _claim("c4", "Acme"), _claim("c5", "Nadie")]
+    assert clustering.match_claims(claims, records, resolved) == [
+        ("c1", "clinix", "clinix", "source_id"), ("c2", "clinix", "clinix", "name"),
+        ("c3", "acme-mx", "acme-mx", "name_and_country"), ("c4", None, "name:acme", "ambiguous_name"),
+        ("c5", None, "name:nadie", "no_match")]
+
+
+def test_investor_spellings_and_aliases_are_one_investor():
+    claims = [{"claim_id": "c1", "investors": ["Kaszek"], "lead_investors": ["Kaszek Ventures"]},
+              {"claim_id": "c2", "investors": ["a16z", "Kaszek"], "lead_investors": []}]
+    rows = clustering.investor_rows(claims, {"c1": "r1", "c2": "r2"}, [("a16z", "Andreessen Horowitz")])
+    # one row per round, claim and stated name: "Kaszek Ventures" (lead) and "Kaszek" are one investor
+    assert {(r[0], r[2], r[3], r[4], r[5]) for r in rows} == {
+        ("r1", "inv_kaszek", "Kaszek", "Kaszek Ventures", True), ("r1", "inv_kaszek", "Kaszek", "Kaszek", False),
+        ("r2", "inv_andreessen-horowitz", "Andreessen Horowitz", "a16z", False),
+        ("r2", "inv_kaszek", "Kaszek", "Kaszek", False)}
