@@ -25,6 +25,7 @@ from pathlib import Path
 from ingestors.core import housekeeping, shrink, state
 from ingestors.core.config import Settings
 from ingestors.core.lock import writer_lock
+from ingestors.core.pipeline import REFRESH_DEADLINE_ENV
 from ingestors.core.registry import Source
 from ingestors.sources import ALL, BY_NAME
 from orchestration import build_policy
@@ -75,6 +76,8 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
     before = os.environ.get(shrink.ENV)
     if accept_shrink:
         os.environ[shrink.ENV] = ",".join([*filter(None, [before]), *accept_shrink])
+    # Every fetch of this refresh shares one budget: a refresh where every publisher stalls still ends.
+    os.environ[REFRESH_DEADLINE_ENV] = str(time.time() + float(os.environ.get("CADENA_REFRESH_BUDGET_S", "600")))
     try:
         with writer_lock(settings.warehouse_dir, purpose="refresh" + (" --offline" if offline else "")):
             housekeeping.sweep(settings)
@@ -84,6 +87,7 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
             return _refresh(offline=offline, sources=sources, force=force, settings=settings,
                             persist_runs=persist_runs, ingest=ingest)
     finally:
+        os.environ.pop(REFRESH_DEADLINE_ENV, None)
         if before is None:
             os.environ.pop(shrink.ENV, None)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import traceback
 from collections import defaultdict
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 
 from ingestors.core import shrink, state
 from ingestors.core.config import Settings
-from ingestors.core.errors import CadenaError, InternalError, PayloadError, SourceSkipped
+from ingestors.core.errors import CadenaError, FetchError, InternalError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
 from ingestors.core.lock import writer_lock
@@ -32,6 +33,9 @@ from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 from ingestors.core.state import RunResult
 
 log = logging.getLogger(__name__)
+
+# Set by a refresh: the epoch time by which every fetch of the run must be done (CADENA_REFRESH_BUDGET_S).
+REFRESH_DEADLINE_ENV = "CADENA_REFRESH_DEADLINE"
 
 class SnapshotFetchContext:
     """The :class:`~ingestors.core.registry.FetchContext` a source's ``fetch`` gets: a polite GET that lands
@@ -164,6 +168,12 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
     for var in source.requires_env:
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
+    budget_s = settings.source_budget_s
+    if (deadline := os.environ.get(REFRESH_DEADLINE_ENV)) and not offline:
+        budget_s = min(budget_s, float(deadline) - time.time())
+        if budget_s <= 0:
+            raise FetchError(source.name, source.homepage, "the refresh's time budget (CADENA_REFRESH_BUDGET_S) "
+                                                           "is spent; not fetched this run")
     store = SnapshotStore(settings.raw_dir)
     if offline and transport is None:
         transport = SampleTransport(source.name, source.plan.sample_routes)
@@ -172,7 +182,7 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         user_agent=settings.user_agent,
         timeout_s=timeout_s,
         deadline_s=max(settings.http_deadline_s, 2 * timeout_s),
-        budget_s=settings.source_budget_s,
+        budget_s=budget_s,
         max_bytes=settings.max_response_bytes,
         rate_limits=None if offline else source.plan.limits(os.environ),
         allowed_hosts=None if offline else source.plan.hosts(),

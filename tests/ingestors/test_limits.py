@@ -224,3 +224,17 @@ def test_a_comma_decimal_ecb_row_does_not_shift_columns(tmp_path):
     assert kept == {("2024-01-03", "USD"): 1.0919, ("2024-01-03", "JPY"): 155.52, ("2024-01-03", "BRL"): 5.3561}
     rejects = [r for r in records if not hasattr(r, "data")]
     assert len(rejects) == 1 and "a comma inside a rate" in rejects[0].reason
+
+
+def test_a_spent_refresh_budget_fails_the_remaining_sources_at_once(settings, monkeypatch):
+    import time as _time
+
+    from ingestors.core.pipeline import REFRESH_DEADLINE_ENV, run_source
+    from ingestors.sources import yc
+
+    monkeypatch.setenv(REFRESH_DEADLINE_ENV, str(_time.time() - 1))
+    calls = []
+    transport = httpx.MockTransport(lambda r: calls.append(r) or httpx.Response(200))
+    with pytest.raises(FetchError, match="yc: fetch failed .*the refresh's time budget .* is spent"):
+        run_source(yc.SOURCE, settings, transport=transport)
+    assert calls == []
