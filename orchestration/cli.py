@@ -147,6 +147,11 @@ def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
     if problem := check_published(settings.published_db):
         click.echo(problem, err=True)
         sys.exit(1)
+    from orchestration import build_policy
+
+    if failed := build_policy.failed_build(settings):
+        click.echo(f"note: the published warehouse is behind a failed build ({failed['failed_at'][:16]} UTC): "
+                   f"{failed['message']}", err=True)
     sql = """select changed_at, change_type, entity_type, entity_id, entity_label, before_value, after_value,
                     source_name from mart_changes where changed_at >= ? and (? is null or entity_type = ?)
              order by changed_at, entity_type, entity_id"""
