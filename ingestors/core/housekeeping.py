@@ -1,7 +1,8 @@
 """Housekeeping: leftovers of interrupted runs, dbt's run folders, and the raw snapshot retention policy.
 
-:func:`sweep` runs at the start of every refresh, *while the writer lock is
-held* (a temporary file of a running writer is never one we see): it removes
+:func:`sweep` runs at the start of every refresh, while the writer lock is
+held, and removes, once they are an hour old (a fetch outside the lock may be
+writing one now),
 ``.tmp-*`` snapshot folders, ``.ndjson`` load files in ``work/``, unfinished
 publication folders and the temporary links of a publication switch, and
 temporary state files. :func:`prune_run_folders` keeps the newest few of the
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,29 +60,36 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def sweep(settings: Settings) -> Swept:
-    """Remove what interrupted writers left behind. Call it only while holding the writer lock."""
-    swept = Swept()
-    raw = settings.raw_dir
-    if raw.is_dir():
-        for source_dir in (p for p in raw.iterdir() if p.is_dir()):
-            for tmp in source_dir.glob(".tmp-*"):
-                swept.add(tmp)
+def sweep(settings: Settings, *, min_age_s: float = 3600.0) -> Swept:
+    """Remove what interrupted writers left behind. Call it only while holding the writer lock.
+
+    Only leftovers untouched for ``min_age_s`` go: a fetch (which runs outside the lock, in a
+    scheduled Dagster run say) may be writing a ``.tmp-*`` snapshot folder right now.
+    """
+    candidates: list[Path] = []
+    if settings.raw_dir.is_dir():
+        for source_dir in (p for p in settings.raw_dir.iterdir() if p.is_dir()):
+            candidates += source_dir.glob(".tmp-*")
     work = settings.working_db.parent
     if work.is_dir():
-        for tmp in [*work.glob("*.ndjson"), *work.glob(".tmp-*")]:
-            swept.add(tmp)
+        candidates += [*work.glob("*.ndjson"), *work.glob(".tmp-*")]
     pubs = publications_dir(settings.published_db)
     if pubs.is_dir():
-        for tmp in [*pubs.glob(".tmp-*"), *pubs.glob(".*.tmp")]:
-            swept.add(tmp)
+        candidates += [*pubs.glob(".tmp-*"), *pubs.glob(".*.tmp")]
     top = settings.published_db.parent
     if top.is_dir():
-        for tmp in [*top.glob(".tmp-*"), *top.glob(".*.tmp")]:
-            swept.add(tmp)
+        candidates += [*top.glob(".tmp-*"), *top.glob(".*.tmp")]
     if settings.state_dir.is_dir():
-        for tmp in [*settings.state_dir.glob("tmp*.json"), *settings.state_dir.glob(".tmp-*")]:
-            swept.add(tmp)
+        candidates += [*settings.state_dir.glob("tmp*.json"), *settings.state_dir.glob(".tmp-*")]
+    cutoff = time.time() - min_age_s
+    swept = Swept()
+    for path in candidates:
+        try:
+            old = path.lstat().st_mtime <= cutoff
+        except FileNotFoundError:
+            continue
+        if old:
+            swept.add(path)
     return swept
 
 
