@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,14 +40,23 @@ def main() -> None:
 @click.option("--source", "sources", multiple=True, type=click.Choice(sorted(BY_NAME)),
               help="Only these sources (repeatable). Default: all.")
 @click.option("--force", is_flag=True, help="Reload and rebuild even if no payload changed.")
+@click.option("--replay", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --offline: serve the real captures in this folder (laid out like ../shared/samples) "
+                   "for the sources that have one, the shipped samples for the others.")
 @click.option("--accept-shrink", "accept_shrink", multiple=True, metavar="SOURCE",
               help="Load SOURCE even if it would lose much of a table or a whole partition (repeatable; 'all').")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, accept_shrink: tuple[str, ...],
-                as_json: bool) -> None:
+def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, replay: Path | None,
+                accept_shrink: tuple[str, ...], as_json: bool) -> None:
     """Fetch the sources, rebuild the marts and publish the read-only warehouse."""
     from ingestors.core.lock import WarehouseBusy
 
+    if replay is not None:
+        if not offline:
+            raise click.UsageError("--replay needs --offline")
+        from ingestors.core.replay import REPLAY_ENV
+
+        os.environ[REPLAY_ENV] = str(replay.resolve())
     settings = Settings.from_env()
     # Dagster and dbt talk on stdout; keep it for the report when asked for JSON.
     try:
@@ -115,7 +125,10 @@ def publish_cmd(rollback: bool) -> None:
             previous = pub.rollback(settings.published_db)
             click.echo(f"rolled back: {settings.published_db} is publication {previous} again")
             return
-        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+        from orchestration.transform import export_policy
+
+        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
+                           policy=export_policy(settings))
     except (pub.PublishError, WarehouseBusy) as exc:
         click.echo(str(exc), err=True)
         sys.exit(BUSY_EXIT if isinstance(exc, WarehouseBusy) else 1)
@@ -162,7 +175,7 @@ def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
         click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2, default=str))
         return
     for changed_at, change_type, kind, entity_id, label, before, after, source in rows:
-        detail = {"new": after, "removed": before, "changed": f"{before} -> {after}"}[change_type]
+        detail = {"new": after, "removed": before, "returned": after, "changed": f"{before} -> {after}"}[change_type]
         when = f"{changed_at:%Y-%m-%d %H:%M}"
         click.echo(f"{when}  {change_type:<8} {kind:<17} {label or entity_id}  {detail}  [{source}]")
     click.echo(f"{len(rows)} change(s) since {since:%Y-%m-%d}")
@@ -195,14 +208,14 @@ def registry_check_cmd() -> None:
 @click.option("--no-publish", is_flag=True, help="Only rebuild the raw tables; the next refresh publishes them.")
 def rebuild_cmd(from_raw: bool, no_publish: bool) -> None:
     """Rebuild the working database from stored snapshots, then build and publish it (no network)."""
-    from ingestors.core import replay
+    from ingestors.core import recovery
     from ingestors.core.lock import WarehouseBusy, writer_lock
     from orchestration import build_policy
 
     settings = Settings.from_env()
     try:
         with writer_lock(settings.warehouse_dir, purpose="rebuild --from-raw"):
-            done = replay.rebuild_from_raw(settings, list(ALL))
+            done = recovery.rebuild_from_raw(settings, list(ALL))
             build_policy.mark_pending(settings, done.loaded)
             for name, snapshot_id in sorted(done.loaded.items()):
                 click.echo(f"  rebuilt    {name} from snapshot {snapshot_id}")
@@ -245,9 +258,9 @@ def snapshots_prune_cmd(keep_days: int, dry_run: bool) -> None:
 @click.option("--source", "sources", multiple=True, type=click.Choice(sorted(BY_NAME)), help="Only these sources.")
 def snapshots_export_cmd(bundle: Path, sources: tuple[str, ...]) -> None:
     """Write the stored snapshots into BUNDLE (.tar.gz) for another machine."""
-    from ingestors.core import replay
+    from ingestors.core import recovery
 
-    count = replay.export_bundle(Settings.from_env(), bundle, sources=list(sources) or None)
+    count = recovery.export_bundle(Settings.from_env(), bundle, sources=list(sources) or None)
     click.echo(f"exported {count} snapshot(s) to {bundle}")
 
 
@@ -255,14 +268,14 @@ def snapshots_export_cmd(bundle: Path, sources: tuple[str, ...]) -> None:
 @click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def snapshots_import_cmd(bundle: Path) -> None:
     """Import BUNDLE's snapshots, each checked against its sidecar's checksums; then `cadena rebuild --from-raw`."""
-    from ingestors.core import replay
+    from ingestors.core import recovery
     from ingestors.core.lock import writer_lock
 
     settings = Settings.from_env()
     try:
         with writer_lock(settings.warehouse_dir, purpose="snapshots import"):
-            imported, present = replay.import_bundle(settings, bundle)
-    except replay.BundleError as exc:
+            imported, present = recovery.import_bundle(settings, bundle)
+    except recovery.BundleError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"imported {imported} snapshot(s), {present} already present; "

@@ -10,15 +10,18 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ingestors.core.lock import writer_lock
-from ingestors.core.publish import MART_PREFIXES, publish
+from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import BY_NAME
 from orchestration import build_policy
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST
+from orchestration.ingest import raw_asset_key
 from orchestration.resources import WRITER_POOL, CadenaResource
 
 # Folder under models/{intermediate,marts}/ -> Dagster group. Staging folders
 # are named after their source, whose family gives the group.
 FOLDER_GROUPS = {"core": "reference", "meta": "meta"}
+# Who answers for the dbt models, seeds, snapshots and the publication in the Dagster UI.
+WAREHOUSE_OWNERS = ["team:warehouse"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` / `dg dev` re-parse the project on start; everywhere else the manifest is prepared by
@@ -29,14 +32,17 @@ if not MANIFEST.is_file():
 
 
 class CadenaDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt models by family, like the ingest assets they read."""
+    """Groups dbt models by family, like the ingest assets they read; the warehouse team owns them."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         # dbt source tables are the raw tables the ingest assets write.
         if dbt_resource_props["resource_type"] == "source":
-            return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+            return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         # Models and seeds: their name alone (stg_..., int_..., fct_..., mart_...).
         return AssetKey([dbt_resource_props["name"]])
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return WAREHOUSE_OWNERS
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -74,11 +80,25 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
 MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PREFIXES)]
 
 
+def export_policy(settings) -> ExportPolicy:
+    """Licences of every source, the sources behind each mart (from the dbt manifest), and which sources' rows are
+    licensed to the user (left out of the exports unless CADENA_EXPORT_LICENSED=1)."""
+    from orchestration.freshness import upstream_sources
+
+    return ExportPolicy(
+        licences={name: source.licence for name, source in BY_NAME.items()},
+        mart_sources=upstream_sources(),
+        restricted_sources=frozenset(name for name, source in BY_NAME.items() if source.licensed_rows),
+        include_restricted=settings.export_licensed,
+    )
+
+
 @asset(
     key=AssetKey("published_warehouse"),
     deps=MART_KEYS,
     group_name="publish",
-    kinds={"duckdb"},
+    kinds={"duckdb", "parquet", "csv"},
+    owners=WAREHOUSE_OWNERS,
     pool=WRITER_POOL,
     description="The read-only copy of the warehouse that analysts and dashboards open, "
     "swapped in atomically after a successful build.",
@@ -86,7 +106,8 @@ MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PRE
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
     started = datetime.now(UTC).isoformat()
-    info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+    info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
+                   policy=export_policy(settings))
     build_policy.record_publication(settings, built_before=started)
     context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables, "
                      f"{info.exports} marts exported) as publication {info.publication_id}")

@@ -31,8 +31,11 @@ class Settings:
     source_budget_s: float = 300.0  # per source: every request, retry and wait of one fetch
     max_response_bytes: int = 200 * 1024 * 1024
     keep_publications: int = 5  # publications kept for rollback
+    export_licensed: bool = False  # export rows of licensed sources too (CADENA_EXPORT_LICENSED=1)
     # Each provider's US region that LatAm prices and capacity are compared with.
     us_reference_regions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_US_REFERENCE))
+    # Where offline mode finds the sample snapshots (a copy with one payload changed, in the benchmark).
+    samples_dir: Path = REPO_ROOT / "ingestors" / "samples"
 
     @property
     def raw_dir(self) -> Path:
@@ -75,6 +78,8 @@ class Settings:
             source_budget_s=float(os.environ.get("CADENA_SOURCE_BUDGET_S", "300")),
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
             keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
+            samples_dir=_path("CADENA_SAMPLES_DIR", REPO_ROOT / "ingestors" / "samples"),
+            export_licensed=os.environ.get("CADENA_EXPORT_LICENSED", "").lower() in ("1", "true", "yes"),
             us_reference_regions={
                 provider: os.environ.get(f"CADENA_US_REFERENCE_{provider.upper()}", default)
                 for provider, default in DEFAULT_US_REFERENCE.items()

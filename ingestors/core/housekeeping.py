@@ -141,7 +141,7 @@ def prune_snapshots(settings: Settings, *, keep_days: int = KEEP_DAYS, dry_run: 
     swept = Swept()
     if not settings.raw_dir.is_dir():
         return swept
-    for source_dir in sorted(p for p in settings.raw_dir.iterdir() if p.is_dir()):
+    for source_dir in sorted(p for p in settings.raw_dir.iterdir() if p.is_dir() and not p.name.startswith("_")):
         ids = store.list(source_dir.name)
         month_last = {}
         for snapshot_id in ids:  # ids sort by time: the last one seen in a month is its checkpoint
@@ -160,4 +160,6 @@ def prune_snapshots(settings: Settings, *, keep_days: int = KEEP_DAYS, dry_run: 
                 swept.bytes += _size(path)
             else:
                 swept.add(path)
+    if not dry_run:
+        store.sweep_blobs()  # payloads no snapshot holds any more
     return swept

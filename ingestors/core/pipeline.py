@@ -27,8 +27,8 @@ from ingestors.core.errors import CadenaError, FetchError, InternalError, Payloa
 from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
 from ingestors.core.lock import writer_lock
-from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
+from ingestors.core.replay import offline_transport
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 from ingestors.core.state import RunResult
 
@@ -175,8 +175,8 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
             raise FetchError(source.name, source.homepage, "the refresh's time budget (CADENA_REFRESH_BUDGET_S) "
                                                            "is spent; not fetched this run")
     store = SnapshotStore(settings.raw_dir)
-    if offline and transport is None:
-        transport = SampleTransport(source.name, source.plan.sample_routes)
+    if offline and transport is None:  # the samples, or a replay of real captures (CADENA_REPLAY_DIR)
+        transport = offline_transport(source.name, source.plan.sample_routes, settings.samples_dir)
     timeout_s = source.plan.timeout_s or settings.http_timeout_s
     client = HttpClient(
         user_agent=settings.user_agent,

@@ -1,188 +1,275 @@
-"""Recovery and replay from the raw snapshot store, with no network.
+"""Replay: serve real captures of the publishers in place of the network.
 
-* :func:`rebuild_from_raw` (``cadena rebuild --from-raw``) builds a new working
-  database from each source's newest stored snapshot (falling back to its last
-  good one when the newest no longer parses), under a temporary name, and
-  swaps it in. The dbt snapshot history (schema ``snapshots``) is carried over
-  from the old file when it still opens. The sources loaded are returned so
-  the caller can mark them pending: the next build publishes them.
-* :func:`export_bundle` / :func:`import_bundle` (``cadena snapshots export`` /
-  ``import``) move snapshots between machines as one ``.tar.gz``. Import
-  checks every file against its sidecar's size and sha256 and the snapshot's
-  content hash, refuses paths that leave the store, skips snapshots already
-  present and moves each verified snapshot into place with one rename. A team
-  with one machine online can share what it fetched; the others import and
-  ``cadena rebuild --from-raw``.
+``cadena refresh --offline --replay DIR`` (or ``CADENA_REPLAY_DIR=DIR``) runs
+every source's fetch code unchanged against a folder of real captures laid out
+like ``../shared/samples/`` (see its README.md). For a source with a capture,
+its publisher's URLs are answered from the captured files, with the server-side
+work the publisher would do (a filter, paging, a ZIP) done here on the real
+rows; a URL of that publisher with no captured file answers 404, as the
+publisher would. Every other request (a source without a capture, or a page the
+capture lacks such as Azure's download page) falls back to the shipped samples
+(:class:`~ingestors.core.offline.SampleTransport`).
+
+What each capture stands for, and its traps:
+
+* ``telegeography/api_v3/``: the whole v3 tree, so any ``/api/v3/<path>`` is
+  the file at ``<path>`` (a country without cables has no file: 404).
+* ``peeringdb/*/{obj}/page-*.json``: the first rows by id of each object
+  (production pages where captured, else beta). The server's filters
+  (``country__in``, ``id__in``, ``ix_id__in``, exact ``field=value``), its
+  ``limit``/``skip`` paging and its ordering by id are applied to those rows;
+  an operator the replay does not know answers 400 rather than a wrong page.
+* ``cloud_ip_ranges/``: one file per provider, for the file's real URL; the
+  Azure file answers any ``ServiceTags_Public_YYYYMMDD.json`` link.
+* ``epoch/*.csv``: the two data-hub CSVs the project reads.
+* ``top500/TOP500_YYYYMM.xlsx``: answered at that edition's download URL only
+  (another edition is 404, so the fetch finds the captured one).
+* ``ecb_fx/eurofxref-hist.csv``: the ECB serves it inside
+  ``eurofxref-hist.zip``; the replay zips it (deterministically).
+* ``yc/``: ``companies/all.json`` is not captured; it is answered with every
+  company record found in the captured subsets (``top``, tags, industries,
+  batches and per-company files), once each by id. Other captured paths are
+  served as they are.
+* ``world_bank/SP.POP.TOTL.json``: one unfiltered API answer for all
+  countries; the country list in the URL, the ``date=FROM:TO`` range and
+  ``per_page``/``page`` are applied to its rows. Other indicators fall back
+  to the samples (the bulk CSVs are another format).
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
+import math
 import os
-import shutil
-import tarfile
-import tempfile
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+import re
+import zipfile
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
 
-import duckdb
+import httpx
 
-from ingestors.core import state
-from ingestors.core.config import Settings
-from ingestors.core.errors import CadenaError
-from ingestors.core.load import load_snapshot
-from ingestors.core.registry import Source
-from ingestors.core.snapshots import SIDECAR, Snapshot, SnapshotStore, _content_hash
+from ingestors.core.offline import SAMPLES_DIR, SampleTransport
 
-HISTORY_SCHEMA = "snapshots"
+REPLAY_ENV = "CADENA_REPLAY_DIR"
+
+# A replayer answers a request from the captures, or returns None when the URL is
+# not one it covers (then the shipped sample answers).
+Replayer = Callable[[Path, httpx.Request], "httpx.Response | None"]
 
 
-class BundleError(CadenaError):
-    """A bundle that cannot be imported: one line naming the snapshot and file."""
+def replay_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """The captures folder named by ``CADENA_REPLAY_DIR``, or None (plain offline samples)."""
+    value = environ.get(REPLAY_ENV)
+    return Path(value).expanduser() if value else None
 
 
-@dataclass
-class Rebuilt:
-    loaded: dict[str, str] = field(default_factory=dict)  # source -> snapshot id
-    failed: dict[str, str] = field(default_factory=dict)  # source -> one line
-    history_kept: bool = False
+def offline_transport(source: str, routes: Mapping[str, str],
+                      samples_dir: Path = SAMPLES_DIR) -> httpx.BaseTransport:
+    """The transport of an offline run: the real captures when a replay folder is set, else the samples."""
+    captures = replay_dir()
+    if captures is None:
+        return SampleTransport(source, routes, samples_dir)
+    return ReplayTransport(source, routes, captures, samples_dir)
 
 
-def _candidates(store: SnapshotStore, settings: Settings, source: Source) -> list[Snapshot]:
-    ids = store.list(source.name)
-    good = (state.read(settings, source.name).get("last_success") or {}).get("snapshot_id")
-    chosen = ids[-1:] + ([good] if good and good in ids and good != (ids[-1] if ids else None) else [])
-    return [store.open(source.name, i) for i in chosen]
+class ReplayTransport(httpx.BaseTransport):
+    def __init__(self, source: str, routes: Mapping[str, str], captures: Path, samples_dir: Path = SAMPLES_DIR):
+        if not captures.is_dir():
+            raise FileNotFoundError(f"{REPLAY_ENV}: no captures folder at {captures}")
+        self.captures = captures
+        self.replayer = REPLAYERS.get(source)
+        self.fallback = SampleTransport(source, routes, samples_dir)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.replayer is not None:
+            response = self.replayer(self.captures, request)
+            if response is not None:
+                return response
+        return self.fallback.handle_request(request)
 
 
-def rebuild_from_raw(settings: Settings, sources: list[Source]) -> Rebuilt:
-    """Rebuild the working database's raw tables from stored snapshots (see module docstring)."""
-    from ingestors.core.pipeline import parse_snapshot
-
-    store = SnapshotStore(settings.raw_dir)
-    work = settings.working_db
-    work.parent.mkdir(parents=True, exist_ok=True)
-    tmp = work.with_name(f".tmp-rebuild-{uuid.uuid4().hex}.duckdb")
-    result = Rebuilt()
-    try:
-        for source in sources:
-            snapshots = _candidates(store, settings, source)
-            if not snapshots:
-                result.failed[source.name] = f"{source.name}: no stored snapshot"
-                continue
-            for snapshot in snapshots:
-                try:
-                    parsed = parse_snapshot(source, snapshot)
-                    load_snapshot(tmp, source, snapshot, parsed.rows, parsed.quarantine)
-                except CadenaError as exc:
-                    result.failed[source.name] = str(exc)
-                    continue
-                result.loaded[source.name] = snapshot.snapshot_id
-                result.failed.pop(source.name, None)
-                break
-        result.history_kept = _carry_history(work, tmp)
-        if work.exists():
-            os.replace(work, work.with_name(work.name + ".before-rebuild"))
-        if tmp.exists():
-            os.replace(tmp, work)
-    finally:
-        tmp.unlink(missing_ok=True)
-        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    return result
+# --- responses ----------------------------------------------------------------------------------
 
 
-def _carry_history(old: Path, new: Path) -> bool:
-    """Copy the dbt snapshot history tables from ``old`` into ``new`` when ``old`` opens."""
-    if not old.is_file() or not new.is_file():
-        return False
-    try:
-        with duckdb.connect(str(new)) as con:
-            con.execute("attach ? as old (read_only)", [str(old)])
-            tables = [r[0] for r in con.execute(
-                "select table_name from information_schema.tables where table_catalog = 'old' "
-                "and table_schema = ?", [HISTORY_SCHEMA]).fetchall()]
-            con.execute(f"create schema if not exists {HISTORY_SCHEMA}")
-            for table in tables:
-                con.execute(f'create table {HISTORY_SCHEMA}."{table}" as select * from old.{HISTORY_SCHEMA}."{table}"')
-            con.execute("detach old")
-        return bool(tables)
-    except duckdb.Error:
-        return False
+def _file(path: Path, ctype: str) -> httpx.Response:
+    if not path.is_file():
+        return _not_found(path.name)
+    return httpx.Response(200, content=path.read_bytes(), headers={"content-type": ctype})
 
 
-def export_bundle(settings: Settings, out: Path, *, sources: list[str] | None = None) -> int:
-    """Write the chosen sources' snapshots (all when ``sources`` is None) into ``out`` (.tar.gz)."""
-    store = SnapshotStore(settings.raw_dir)
-    names = sources or sorted(p.name for p in settings.raw_dir.iterdir() if p.is_dir()) \
-        if settings.raw_dir.is_dir() else []
-    count = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(out, "w:gz") as tar:
-        for name in names:
-            for snapshot_id in store.list(name):
-                tar.add(store.source_dir(name) / snapshot_id, arcname=f"{name}/{snapshot_id}")
-                count += 1
-    return count
+def _json(body: object) -> httpx.Response:
+    return httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _not_found(what: str) -> httpx.Response:
+    return httpx.Response(404, text=f"no capture for {what}")
 
 
-def verify(folder: Path, where: str) -> dict:
-    """Check a snapshot folder against its sidecar; returns the sidecar or raises :class:`BundleError`."""
-    try:
-        meta = json.loads((folder / SIDECAR).read_text())
-    except (OSError, ValueError) as exc:
-        raise BundleError(f"{where}: no readable {SIDECAR} ({exc})") from None
-    listed = {f["name"] for f in meta.get("files", [])}
-    present = {p.name for p in folder.iterdir()} - {SIDECAR}
-    if present != listed:
-        raise BundleError(f"{where}: files {sorted(present ^ listed)} differ from the sidecar's list")
-    for entry in meta["files"]:
-        path = folder / entry["name"]
-        if not path.is_file() or path.is_symlink():
-            raise BundleError(f"{where}/{entry['name']}: not a regular file")
-        if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
-            raise BundleError(f"{where}/{entry['name']}: size or sha256 differs from the sidecar; not imported")
-    content = _content_hash({f["name"]: f["sha256"] for f in meta["files"] if not f.get("volatile")})
-    if content != meta.get("content_sha256") or not meta.get("snapshot_id", "").endswith(content[:10]):
-        raise BundleError(f"{where}: content hash does not match the snapshot id; not imported")
-    return meta
+def _route(request: httpx.Request, host: str, prefix: str = "") -> str | None:
+    """The path after ``prefix`` when the request is for ``host``, else None."""
+    if request.url.host != host or not request.url.path.startswith(prefix):
+        return None
+    return request.url.path[len(prefix):]
 
 
-def import_bundle(settings: Settings, bundle: Path) -> tuple[int, int]:
-    """Import every snapshot of ``bundle``; returns (imported, already present). All-or-nothing per snapshot."""
-    imported = present = 0
-    store = SnapshotStore(settings.raw_dir)
-    with tempfile.TemporaryDirectory(dir=settings.warehouse_dir if settings.warehouse_dir.is_dir() else None) as tmp:
-        root = Path(tmp)
-        with tarfile.open(bundle, "r:*") as tar:
-            for member in tar.getmembers():
-                parts = PurePosixPath(member.name).parts
-                if member.name.startswith("/") or ".." in parts or len(parts) > 3 or not (member.isfile()
-                                                                                          or member.isdir()):
-                    raise BundleError(f"{bundle.name}: entry {member.name!r} is not a snapshot file; not imported")
-            tar.extractall(root, filter="data")
-        for source_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-            for folder in sorted(p for p in source_dir.iterdir() if p.is_dir()):
-                where = f"{source_dir.name}/{folder.name}"
-                meta = verify(folder, where)
-                if meta["source"] != source_dir.name or meta["snapshot_id"] != folder.name:
-                    raise BundleError(f"{where}: the sidecar names {meta['source']}/{meta['snapshot_id']}")
-                final = store.source_dir(source_dir.name) / folder.name
-                if final.exists():
-                    present += 1
-                    continue
-                final.parent.mkdir(parents=True, exist_ok=True)
-                staging = final.parent / f".tmp-{uuid.uuid4().hex}"
-                shutil.copytree(folder, staging)
-                os.replace(staging, final)
-                imported += 1
-    return imported, present
+# --- per publisher ------------------------------------------------------------------------------
+
+
+def _telegeography(root: Path, request: httpx.Request) -> httpx.Response | None:
+    rest = _route(request, "www.submarinecablemap.com", "/api/v3/")
+    if rest is None:
+        return None
+    path = (root / "telegeography" / "api_v3" / rest).resolve()
+    if root.resolve() not in path.parents:
+        return _not_found(rest)
+    return _file(path, "application/json")
+
+
+PEERINGDB_PAGING = {"depth", "limit", "skip"}
+
+
+@cache
+def _peeringdb_rows(root: Path, obj: str) -> tuple[dict, ...]:
+    folders = sorted((root / "peeringdb").glob(f"*/{obj}"), key=lambda p: not p.parent.name.startswith("prod"))
+    if not folders:
+        return ()
+    rows = {}
+    for page in sorted(folders[0].glob("page-*.json")):
+        for row in json.loads(page.read_bytes())["data"]:
+            rows[row["id"]] = row
+    return tuple(rows[i] for i in sorted(rows))
+
+
+def _peeringdb_match(row: Mapping, key: str, value: str) -> bool:
+    field, _, op = key.partition("__")
+    if op == "in":
+        return str(row.get(field)) in set(value.split(","))
+    return str(row.get(field)) == value
+
+
+def _peeringdb(root: Path, request: httpx.Request) -> httpx.Response | None:
+    obj = _route(request, "www.peeringdb.com", "/api/")
+    if obj is None:
+        return None
+    rows = _peeringdb_rows(root, obj)
+    if not rows:
+        return _not_found(f"PeeringDB object {obj!r}")
+    params = request.url.params
+    for key in params:
+        if key not in PEERINGDB_PAGING and "__" in key and not key.endswith("__in"):
+            return httpx.Response(400, json={"meta": {"error": f"replay does not emulate filter {key}"}})
+    filters = [(k, v) for k, v in params.multi_items() if k not in PEERINGDB_PAGING]
+    kept = [r for r in rows if all(_peeringdb_match(r, k, v) for k, v in filters)]
+    skip = int(params.get("skip", 0))
+    limit = int(params.get("limit", 0)) or len(kept)
+    return _json({"data": kept[skip:skip + limit], "meta": {}})
+
+
+CLOUD_FILES = {
+    ("ip-ranges.amazonaws.com", "/ip-ranges.json"): "aws-ip-ranges.json",
+    ("www.gstatic.com", "/ipranges/cloud.json"): "google-cloud-ip-ranges.json",
+    ("docs.oracle.com", "/iaas/tools/public_ip_ranges.json"): "oracle-cloud-ip-ranges.json",
+}
+_SERVICE_TAGS = re.compile(r"/download/.+/ServiceTags_Public_\d{8}\.json")
+
+
+def _cloud(root: Path, request: httpx.Request) -> httpx.Response | None:
+    name = CLOUD_FILES.get((request.url.host, request.url.path))
+    if name is None and request.url.host == "download.microsoft.com" and _SERVICE_TAGS.fullmatch(request.url.path):
+        name = "microsoft-azure-ip-ranges.json"
+    if name is None:
+        return None  # Azure's download page is not captured: the sample page links to the file
+    return _file(root / "cloud_ip_ranges" / name, "application/json")
+
+
+def _epoch(root: Path, request: httpx.Request) -> httpx.Response | None:
+    name = _route(request, "epoch.ai", "/data/")
+    if name is None:
+        return None
+    return _file(root / "epoch" / name, "text/csv")
+
+
+_TOP500_DOWNLOAD = re.compile(r"/lists/top500/\d{4}/\d{2}/download/(TOP500_\d{6}\.xlsx)")
+
+
+def _top500(root: Path, request: httpx.Request) -> httpx.Response | None:
+    if request.url.host != "www.top500.org":
+        return None
+    m = _TOP500_DOWNLOAD.fullmatch(request.url.path)
+    if m is None:
+        return _not_found(request.url.path)
+    return _file(root / "top500" / m[1], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _ecb(root: Path, request: httpx.Request) -> httpx.Response | None:
+    if _route(request, "www.ecb.europa.eu", "/stats/eurofxref/") != "eurofxref-hist.zip":
+        return None
+    csv = root / "ecb_fx" / "eurofxref-hist.csv"
+    if not csv.is_file():
+        return _not_found(csv.name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        # A fixed timestamp keeps the bytes, and so the snapshot id, the same run to run.
+        archive.writestr(zipfile.ZipInfo(csv.name, date_time=(1999, 1, 4, 0, 0, 0)), csv.read_bytes())
+    return httpx.Response(200, content=buffer.getvalue(), headers={"content-type": "application/zip"})
+
+
+def yc_companies(root: Path) -> list[dict]:
+    """Every company record in the captured yc-oss subsets, once each by id, in id order."""
+    companies: dict[int, dict] = {}
+    for path in sorted((root / "yc").rglob("*.json")):
+        if path.name == "meta.json":
+            continue
+        body = json.loads(path.read_bytes())
+        for item in body if isinstance(body, list) else [body]:
+            if isinstance(item, dict) and isinstance(item.get("id"), int):
+                companies.setdefault(item["id"], item)
+    return [companies[i] for i in sorted(companies)]
+
+
+def _yc(root: Path, request: httpx.Request) -> httpx.Response | None:
+    rest = _route(request, "yc-oss.github.io", "/api/")
+    if rest is None:
+        return None
+    if rest == "companies/all.json":
+        return _json(yc_companies(root))
+    return _file(root / "yc" / rest, "application/json")
+
+
+_WB_PATH = re.compile(r"/v2/country/([^/]+)/indicator/([^/]+)")
+
+
+def _world_bank(root: Path, request: httpx.Request) -> httpx.Response | None:
+    m = _WB_PATH.fullmatch(request.url.path) if request.url.host == "api.worldbank.org" else None
+    capture = root / "world_bank" / f"{m[2]}.json" if m else None
+    if capture is None or not capture.is_file():
+        return None
+    header, rows = json.loads(capture.read_bytes())
+    countries = {c.upper() for c in m[1].split(";")}
+    params = request.url.params
+    first, _, last = params.get("date", "0:9999").partition(":")
+    rows = [r for r in rows if r["countryiso3code"] in countries and first <= r["date"] <= (last or first)]
+    per_page = int(params.get("per_page", 50))
+    page = int(params.get("page", 1))
+    head = {"page": page, "pages": max(1, math.ceil(len(rows) / per_page)), "per_page": per_page,
+            "lastupdated": header.get("lastupdated"), "total": len(rows)}
+    return _json([head, rows[(page - 1) * per_page:page * per_page]])
+
+
+REPLAYERS: dict[str, Replayer] = {
+    "telegeography": _telegeography,
+    "peeringdb": _peeringdb,
+    "aws_ip_ranges": _cloud,
+    "gcp_ip_ranges": _cloud,
+    "azure_service_tags": _cloud,
+    "oracle_ip_ranges": _cloud,
+    "epoch_gpu_clusters": _epoch,
+    "epoch_notable_models": _epoch,
+    "top500": _top500,
+    "ecb_fx": _ecb,
+    "yc": _yc,
+    "world_bank": _world_bank,
+}
+

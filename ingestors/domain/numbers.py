@@ -13,6 +13,10 @@ day (``%Y-%m``) gives the first of the month.
 Timestamps. RFC 3339 / ISO 8601, ``Z`` or an offset, more than six fractional digits
 (Google's nanoseconds) cut to six; a timestamp without a zone is taken as UTC.
 
+Prose numbers (:func:`parse_prose_number`, for news text in English, Spanish and Portuguese):
+a separator followed by exactly three digits groups thousands, any other is the decimal mark,
+so Mexican ``2.5`` and Colombian ``2,5`` both read 2.5 and ``1.200`` reads 1200.
+
 Every refusal is a :class:`RecordError` naming the field (``label``) and the value, so the
 record goes to quarantine with that reason.
 """
@@ -110,3 +114,26 @@ def parse_timestamp(label: str, value: Any) -> datetime | None:
     except ValueError:
         raise RecordError(f"{label}: not an RFC 3339 timestamp: {value!r}") from None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse_prose_number(text: str) -> float:
+    """A number as prose in English, Spanish or Portuguese writes it: ``"1.200"`` -> 1200, ``"2,5"`` -> 2.5,
+    ``"1,234.5"`` -> 1234.5.
+
+    A separator followed by exactly three digits groups thousands, whichever the mark (``1.200``, ``1,200``,
+    ``750.000``); any other is the decimal mark (``2,5``, ``3.5``); with both, the last one is the decimal mark.
+    ValueError when ``text`` is not such a number.
+    """
+    text = text.strip()
+    separators = [c for c in text if c in ".,"]
+    if not separators:
+        return float(text)
+    if len(set(separators)) == 2:
+        decimal = separators[-1]
+        thousands = "," if decimal == "." else "."
+        return float(text.replace(thousands, "").replace(decimal, "."))
+    sep = separators[0]
+    groups = text.split(sep)
+    if len(groups) > 2 or len(groups[-1]) == 3:
+        return float(text.replace(sep, ""))
+    return float(text.replace(sep, "."))

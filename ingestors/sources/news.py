@@ -22,8 +22,11 @@ Parse: every feed item becomes an ``articles`` row; the page (or, when it could 
 own content or summary) of an item that looks like funding news is read by
 :func:`ingestors.domain.funding_text.extract_events`
 and each event becomes a ``funding_events`` row, rounds and look-alikes alike (``is_round`` false with a
-``not_round_reason``: acquisitions, fund closes, bonds, grants, totals, rumours, IPOs). The extraction
-rules (numbers, currencies, the bare-``$`` rule, round types, confidence) are in that module's docstring.
+``not_round_reason``: acquisitions, IPOs, fund closes, debt, grants, rumours, plans, totals, valuations).
+The company is looked for first among the curated registry's organisation names and aliases
+(:func:`ingestors.domain.funding_text.load_gazetteer`). Each row keeps the sentence and the ``rule`` that
+decided it. The extraction rules (numbers, currencies, the bare-``$`` rule, round types, confidence) are in
+that package's module docstrings.
 
 Format traps:
 
@@ -51,6 +54,7 @@ Format traps:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -63,13 +67,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 from bs4 import BeautifulSoup
+from pydantic import Field
 
 from ingestors.core import config
 from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.core.snapshots import SnapshotStore
 from ingestors.domain import numbers
-from ingestors.domain.funding_text import FundingEvent, extract_events, guess_language, looks_like_funding
+from ingestors.domain.funding_text import (
+    FundingEvent,
+    Gazetteer,
+    extract_events,
+    guess_language,
+    load_gazetteer,
+    looks_like_funding,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +154,12 @@ class FundingEventRow(Row):
     lead_investors: list[str]
     investors: list[str]  # every named investor, leads included
     is_round: bool
-    not_round_reason: str | None  # acquisition | fund_close | bond | grant | aggregate | rumour | ipo | other
+    not_round_reason: str | None = Field(description="Why is_round is false: acquisition, ipo, fund_close, debt, "
+                                         "grant, rumour, plan, aggregate, valuation, implausible or other")
     confidence: float
+    valuation: float | None  # the company's valuation where the text states it, in units of valuation_currency
+    valuation_currency: str | None  # ISO 4217 code of the valuation
+    rule: str  # what decided round or look-alike and how the company was found: "round: levantó; company: subject"
 
 
 # --- settings and names -----------------------------------------------------------------------
@@ -436,7 +452,20 @@ def _event_row(item: FeedItem, n: int, event: FundingEvent, language: str | None
         "is_round": event.is_round,
         "not_round_reason": event.not_round_reason,
         "confidence": event.confidence,
+        "valuation": event.valuation,
+        "valuation_currency": event.valuation_currency,
+        "rule": event.rule,
     }
+
+
+@functools.cache
+def _gazetteer() -> Gazetteer | None:
+    """The curated registry's names, for naming companies; a registry that does not load only costs that."""
+    try:
+        return load_gazetteer()
+    except Exception as exc:  # noqa: BLE001 - the registry is checked by its own source and `cadena registry check`
+        log.warning("news: companies are named without the registry gazetteer (%s)", str(exc).splitlines()[0])
+        return None
 
 
 def _article_records(snapshot, item: FeedItem, feed_url: str, pages: set[str]) -> Iterator[Record]:
@@ -446,7 +475,7 @@ def _article_records(snapshot, item: FeedItem, feed_url: str, pages: set[str]) -
     text = body or item.content or item.summary
     language = guess_language(f"{item.title or ''}\n{text}") or item.declared_language
     funding = item.looks_like_funding
-    events = extract_events(text, language, title=item.title) if funding else []
+    events = extract_events(text, language, title=item.title, organisations=_gazetteer()) if funding else []
     yield Record(ARTICLES, {
         "article_url": item.url, "feed_url": feed_url, "title": item.title, "published_at": published,
         "language": language, "looks_like_funding": funding, "body_fetched": page in pages,
@@ -498,8 +527,8 @@ SOURCE = Source(
               'read with BeautifulSoup; funding events extracted from English, Spanish and Portuguese text'),
     description="Items of RSS/Atom feeds of LatAm tech and business press (en/es/pt) and the funding events "
                 "read from the articles that look like funding news: company, amount and currency as stated, "
-                "round type, investors, and the look-alikes (acquisitions, fund closes, bonds, grants, totals, "
-                "rumours, IPOs) told apart from rounds.",
+                "round type, investors, valuation, and the look-alikes (acquisitions, IPOs, fund closes, debt, "
+                "grants, rumours, plans, totals) told apart from rounds, each with the rule that decided it.",
     homepage="https://latamlist.com/",
     licence="Articles © their publishers; pages are kept as fetched for provenance, only extracted facts "
             "and one sentence per event are loaded",

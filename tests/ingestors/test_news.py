@@ -152,6 +152,8 @@ def test_parse_sample_events(tmp_path):
         "amount_qualifier": "exact", "currency": "BRL", "amount_text": "R$ 50 milhões", "round_type_text": "Série A",
         "lead_investors": ["Exemplo Ventures"], "investors": ["Exemplo Ventures", "Amostra Capital"],
         "is_round": True, "not_round_reason": None, "confidence": 0.95,
+        "valuation": None, "valuation_currency": None,
+        "rule": "round: captou; company: gazetteer",  # Maritaca AI is in the curated registry
     }
     assert events[f"{NOTCO}#0"]["round_type_text"] == "Series E"
     assert events[f"{TRACTIAN}#0"]["lead_investors"] == ["Fondo Ejemplo"]  # a fund as lead is not a fund close

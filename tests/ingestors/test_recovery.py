@@ -16,7 +16,7 @@ import duckdb
 import httpx
 import pytest
 
-from ingestors.core import housekeeping, replay, state
+from ingestors.core import housekeeping, recovery, state
 from ingestors.core.config import REPO_ROOT, Settings
 from ingestors.core.errors import InternalError
 from ingestors.core.pipeline import run_source
@@ -92,7 +92,7 @@ def test_retention_keeps_recent_monthly_published_and_last_good_snapshots(settin
 def test_rebuild_from_raw_needs_no_network_and_keeps_what_was_loaded(settings):
     _run(settings, items(6))
     settings.working_db.unlink()  # the working database is lost
-    done = replay.rebuild_from_raw(settings, [SOURCE])
+    done = recovery.rebuild_from_raw(settings, [SOURCE])
     assert list(done.loaded) == ["demo"] and not done.failed
     assert _rows(settings) == 6
 
@@ -100,11 +100,11 @@ def test_rebuild_from_raw_needs_no_network_and_keeps_what_was_loaded(settings):
 def test_a_bundle_moves_snapshots_and_import_checks_every_checksum(settings, tmp_path):
     _run(settings, items(6))
     bundle = tmp_path / "snapshots.tar.gz"
-    assert replay.export_bundle(settings, bundle) == 1
+    assert recovery.export_bundle(settings, bundle) == 1
     other = Settings(warehouse_dir=tmp_path / "other", contact="t@example.org")
-    assert replay.import_bundle(other, bundle) == (1, 0)
-    assert replay.import_bundle(other, bundle) == (0, 1)
-    assert replay.rebuild_from_raw(other, [SOURCE]).loaded
+    assert recovery.import_bundle(other, bundle) == (1, 0)
+    assert recovery.import_bundle(other, bundle) == (0, 1)
+    assert recovery.rebuild_from_raw(other, [SOURCE]).loaded
     assert _rows(other) == 6
     # a bundle whose payload was changed on the way is refused, naming the snapshot and file
     tampered = tmp_path / "tampered.tar.gz"
@@ -116,8 +116,8 @@ def test_a_bundle_moves_snapshots_and_import_checks_every_checksum(settings, tmp
                 member.size = len(data)
             dst.addfile(member, __import__("io").BytesIO(data) if data is not None else None)
     third = Settings(warehouse_dir=tmp_path / "third", contact="t@example.org")
-    with pytest.raises(replay.BundleError, match="things.json: size or sha256 differs from the sidecar"):
-        replay.import_bundle(third, tampered)
+    with pytest.raises(recovery.BundleError, match="things.json: size or sha256 differs from the sidecar"):
+        recovery.import_bundle(third, tampered)
     assert not (third.raw_dir / "demo").exists() or not SnapshotStore(third.raw_dir).list("demo")
 
 

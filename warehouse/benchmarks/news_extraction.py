@@ -1,28 +1,33 @@
-"""Evaluate the funding-event extractor (ingestors/domain/funding_text.py) on the labelled news sentences.
+"""Evaluate the funding-event extractor (ingestors/domain/funding_text) on the labelled news passages.
 
-The labelled set is tests/ingestors/fixtures/news/labelled.yaml: fictional sentences in the style of LatAm
-tech press, in English, Spanish and Portuguese, rounds and look-alikes. ``split: dev`` items were tuned
-against; ``split: test`` items, written with them, are held out; ``split: blind`` items were written after
-the extractor, in phrasings it was not designed for, and never tuned against. Every split is reported.
+The set is tests/ingestors/fixtures/news/passages_{es,pt,en}.yaml (policy in the README there): passages in
+the style of LatAm tech press, each labelled with the events it states (rounds and look-alikes). The split
+is a fixed hash of the id (:func:`split_of`): about 40 % ``test``, frozen in ``test_split.lock`` and never
+tuned on, the rest ``dev``. Both are reported, per language and per field, with a ``blind`` batch
+(passages_blind.yaml) written after tuning and scored apart (its first scoring kept in BLIND_FIRST).
 
-Each item is scored on its primary event: the first event the extractor reports as a round, else its first
-event, else none. Fields, each as precision / recall / F1:
+Scoring is per event. In each passage, every labelled round is matched with one reported round (the one
+agreeing on company or amount, else the next unmatched one):
 
-* is_round: the item is a round (a primary event with is_round) against the label;
-* amount+currency: the primary event's (amount, currency) against the labelled pair, over every item that
-  has one on either side; a wrong pair counts as a false positive and a false negative;
-* company, round_type: the same slot scoring, over the labelled rounds;
-* lead investors: each named lead, over the labelled rounds (micro-averaged).
+* **is_round**: a matched pair is a true positive, a reported round left over a false positive (a
+  look-alike taken for a round, a round invented), a labelled round left over a false negative;
+* **fields** on true positives, as accuracy: company (case and accents ignored), amount+currency (both, the
+  amount within 0.1 %), round type (null = null counts as right), lead investors (the same set);
+* **reason**: the share of labelled look-alikes for which the extractor reports a look-alike event with the
+  labelled reason.
 
-Reason accuracy is the share of labelled look-alikes whose primary event carries the labelled reason.
+The extractor is given the registry's organisation names as its gazetteer, never the labels' names.
 
-    uv run python warehouse/benchmarks/news_extraction.py            # writes NEWS_EXTRACTION.md
-    uv run python warehouse/benchmarks/news_extraction.py --split dev --errors --no-write
+    python warehouse/benchmarks/news_extraction.py                 # writes NEWS_EXTRACTION.md
+    python warehouse/benchmarks/news_extraction.py --split dev --errors --no-write
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
+import json
 import math
 import platform
 import sys
@@ -35,44 +40,112 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-LABELLED = REPO / "tests" / "ingestors" / "fixtures" / "news" / "labelled.yaml"
+FIXTURES = REPO / "tests" / "ingestors" / "fixtures" / "news"
+LANGUAGES = ("es", "pt", "en")
+LOCK = FIXTURES / "test_split.lock"
 REPORT = HERE / "NEWS_EXTRACTION.md"
-FIELDS = ("is_round", "amount+currency", "company", "round_type", "lead investors")
-KNOWN_LIMITS = """\
-Known limits, by design: a bare `$` in Spanish or Portuguese text is read as USD below a thousand million (the
-documented rule), so Argentine, Chilean or Colombian press writing pesos as `$` is misread unless the sentence
-says pesos (es-51); a look-alike with no amount ("bought for an undisclosed sum") gives no event (es-54); one
-event per sentence, so a second round in the same sentence ("$12.5M in equity alongside a $40M debt facility")
-is not reported."""
-# The blind batch's first and only clean scoring, before the fixes its errors prompted (kept as measured).
-BLIND_FIRST_SCORING = """\
-The `blind` batch was scored once, on 2026-11-23, before any change it prompted; that run is the honest estimate
-of how the extractor does on phrasings it was not written for:
+TEST_SHARE = 40  # percent of ids whose hash falls in the test part
+FIELDS = ("company", "amount+currency", "round_type", "lead")
+TARGETS = {"is_round F1": 0.93, "company": 0.90, "amount+currency": 0.93, "round_type": 0.85, "lead": 0.85}
+# The frozen test part's first scoring, before any change to the extractor made for this set (kept as measured).
+FIRST_TEST_SCORING = """\
+The `test` part was frozen (`test_split.lock`) and scored once with the extractor as it was on main before
+this set existed (no gazetteer, no multi-deal split, the old vocabulary):
 
-| field | precision | recall | F1 |
-|---|---|---|---|
-| is_round | 0.810 | 0.810 | **0.810** |
-| amount+currency | 0.964 | 0.794 | **0.871** |
-| company | 0.778 | 0.667 | **0.718** |
-| round_type | 1.000 | 0.846 | **0.917** |
-| lead investors | 1.000 | 0.556 | **0.714** |
-
-Look-alike reason right: 7 of 15. The misses were phrase coverage (an investor-first headline "X leads $45M
-Series C in Y", reported speech "said it had raised", "salió a bolsa", passive "foi comprada", "picked up",
-"aportaron", "recebeu um cheque", a Portuguese "financiamento" loan, "CRIs" read as an investor name); they were
-fixed afterwards, so the `blind` figures below are no longer blind. One `test` item (pt-30, a FIDC read as an
-investor) was also fixed after the held-out run showed it (round_type F1 on `test` was 0.980 before).
+| measure | test, before tuning |
+|---|---|
+| is_round precision / recall / F1 | {p} / {r} / **{f}** |
+| company | {company} |
+| amount+currency | {amount} |
+| round_type | {kind} |
+| lead | {lead} |
+| look-alike reason right | {reason} |
 """
+# The blind batch's first and only clean scoring, before the fixes its errors prompted (kept as measured).
+BLIND_FIRST = """\
+The `blind` batch (`passages_blind.yaml`, 45 passages: 15 es, 15 pt, 15 en) was written after the rules were
+tuned on `dev`, in phrasings they were not written for (passives, quotes, amounts in words, digest items with a
+colon, investors "betting on" a company, unnamed-source verbs), and scored once on 2026-12-07 before any change
+it prompted. That run is the most honest figure this set gives:
+
+| measure | blind, first scoring |
+|---|---|
+| is_round precision / recall / F1 | 0.862 / 0.806 / **0.833** |
+| company | 0.760 |
+| amount+currency | 1.000 |
+| round_type | 0.960 |
+| lead | 0.880 |
+| look-alike reason right | 0.571 (12 of 21) |
+
+Its gaps were fixed afterwards (see the table below), so the current `blind` row is no longer blind.
+"""
+CAVEAT = """\
+How far to trust these figures: the passages and the rules were written by the same hand, after reading the
+same articles, so the frozen `test` part measures phrasings the rules were not tuned on but not a different
+writer, and its figures are optimistic. The blind batch's first scoring (round F1 0.833, company 0.760, look-alike
+reason 0.571) is the closest this set gets to an honest estimate; real passages kept aside by the lead (issue 14)
+remain the measure that counts."""
+FIRST = {"p": "0.914", "r": "0.895", "f": "0.904", "company": "0.776", "amount": "0.976", "kind": "0.988",
+         "lead": "0.941", "reason": "0.574 (27 of 47)"}  # measured 2026-12-07 on commit 581c2f9's extractor
 
 sys.path.insert(0, str(REPO))
-from ingestors.domain.funding_text import FundingEvent, extract_events, fold  # noqa: E402
+from ingestors.domain.funding_text import FundingEvent, Gazetteer, extract_events, fold, load_gazetteer  # noqa: E402
+
+
+def split_of(item_id: str) -> str:
+    """'test' or 'dev', fixed by the id alone: the first 8 hex digits of its SHA-256, modulo 100, below 40."""
+    return "test" if int(hashlib.sha256(item_id.encode()).hexdigest()[:8], 16) % 100 < TEST_SHARE else "dev"
+
+
+def digest(item: dict) -> str:
+    """A digest of a passage and its labels (the split and language it is given are left out)."""
+    core = {k: v for k, v in item.items() if k not in ("split", "lang")}
+    return hashlib.sha256(json.dumps(core, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def load() -> list[dict]:
+    """Every passage, with ``lang`` and ``split`` added."""
+    items = []
+    for lang in LANGUAGES:
+        for item in yaml.safe_load((FIXTURES / f"passages_{lang}.yaml").read_text(encoding="utf-8")):
+            items.append({**item, "lang": lang, "split": split_of(item["id"])})
+    return items
+
+
+def load_blind() -> list[dict]:
+    """The blind batch (passages_blind.yaml), written after tuning and scored apart: ``split`` is 'blind'."""
+    items = yaml.safe_load((FIXTURES / "passages_blind.yaml").read_text(encoding="utf-8"))
+    return [{**item, "lang": item["id"].split("-")[1], "split": "blind"} for item in items]
+
+
+def frozen() -> dict[str, str]:
+    """id -> digest of the test part as frozen."""
+    lines = LOCK.read_text(encoding="utf-8").splitlines()
+    return dict(line.split() for line in lines if line and not line.startswith("#"))
+
+
+def write_lock(items: list[dict]) -> None:
+    test = sorted((i["id"], digest(i)) for i in items if i["split"] == "test")
+    header = "# The frozen test part: id and digest of each passage with its labels (news_extraction.digest).\n"
+    LOCK.write_text(header + "".join(f"{i} {d}\n" for i, d in test), encoding="utf-8")
+
+
+@functools.cache
+def registry_gazetteer() -> Gazetteer:
+    """The registry's organisation names and aliases (what the news source passes in production)."""
+    return load_gazetteer()
 
 
 @dataclass
-class Score:
+class Tally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    right: Counter = field(default_factory=Counter)  # field -> right on true positives
+    reasons: int = 0
+    reasons_right: int = 0
+    passages: int = 0
+    errors: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -87,158 +160,204 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def accuracy(self, name: str) -> float:
+        return self.right[name] / self.tp if self.tp else 1.0
 
-@dataclass
-class Result:
-    items: int = 0
-    scores: dict[str, Score] = field(default_factory=lambda: {name: Score() for name in FIELDS})
-    reasons_right: int = 0
-    look_alikes: int = 0
-    errors: list[str] = field(default_factory=list)
+    @property
+    def reason_accuracy(self) -> float:
+        return self.reasons_right / self.reasons if self.reasons else 1.0
 
-
-def load(path: Path = LABELLED) -> list[dict]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def primary(events: list[FundingEvent]) -> FundingEvent | None:
-    return next((e for e in events if e.is_round), events[0] if events else None)
-
-
-def _slot(score: Score, expected, predicted, same) -> bool:
-    """Score one slot; True when it is right (both empty counts as right and scores nothing)."""
-    if expected is None and predicted is None:
-        return True
-    if expected is not None and predicted is not None and same(expected, predicted):
-        score.tp += 1
-        return True
-    if predicted is not None:
-        score.fp += 1
-    if expected is not None:
-        score.fn += 1
-    return False
-
-
-def _same_money(a: tuple, b: tuple) -> bool:
-    return math.isclose(a[0], b[0], rel_tol=1e-6) and a[1] == b[1]
+    def add(self, other: Tally) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+        self.right.update(other.right)
+        self.reasons += other.reasons
+        self.reasons_right += other.reasons_right
+        self.passages += other.passages
+        self.errors += other.errors
 
 
 def _name(value: str | None) -> str | None:
-    return " ".join(fold(value).split()) if value else None
+    return " ".join(fold(value).strip(" .,;:").split()) if value else None
 
 
-def score_item(item: dict, result: Result) -> None:
-    expect = item["expect"]
-    event = primary(extract_events(item["text"], item["lang"]))
-    result.items += 1
+def _same_money(label: dict, event: FundingEvent) -> bool:
+    if label.get("amount") is None or event.amount is None:
+        return label.get("amount") is None and event.amount is None
+    return math.isclose(label["amount"], event.amount, rel_tol=1e-3) and label.get("currency") == event.currency
+
+
+def _checks(label: dict, event: FundingEvent) -> dict[str, bool]:
+    return {
+        "company": _name(label.get("company")) == _name(event.company),
+        "amount+currency": _same_money(label, event),
+        "round_type": label.get("round_type") == event.round_type,
+        "lead": {_name(n) for n in label.get("lead", [])} == {_name(n) for n in event.lead_investors},
+    }
+
+
+def _agreement(label: dict, event: FundingEvent) -> int:
+    checks = _checks(label, event)
+    return 2 * checks["company"] + 2 * (checks["amount+currency"] and label.get("amount") is not None)
+
+
+def score_item(item: dict, names: list[str] | Gazetteer) -> Tally:
+    tally = Tally(passages=1)
+    events = extract_events(item["text"], item["lang"], organisations=names)
+    rounds = [e for e in events if e.is_round]
+    looks = [e for e in events if not e.is_round]
     wrong = []
-    is_round = bool(event and event.is_round)
-    s = result.scores["is_round"]
-    if is_round and expect["is_round"]:
-        s.tp += 1
-    elif is_round:
-        s.fp += 1
-        wrong.append(f"is_round: got a round, expected {expect.get('not_round_reason')}")
-    elif expect["is_round"]:
-        s.fn += 1
-        wrong.append(f"is_round: missed ({event.not_round_reason if event else 'no event'})")
-    want = (expect["amount"], expect["currency"]) if expect.get("amount") is not None else None
-    got = (event.amount, event.currency) if event and event.amount is not None else None
-    if not _slot(result.scores["amount+currency"], want, got, _same_money):
-        wrong.append(f"amount: got {got}, expected {want}")
-    if expect["is_round"]:
-        _score_round_fields(expect, event, result, wrong)
-    else:
-        result.look_alikes += 1
-        reason = event.not_round_reason if event and not event.is_round else None
-        if reason == expect.get("not_round_reason"):
-            result.reasons_right += 1
+    for label in [x for x in item["events"] if x["is_round"]]:
+        if not rounds:
+            tally.fn += 1
+            wrong.append(f"missed {label.get('company')!r}")
+            continue
+        event = max(rounds, key=lambda e: _agreement(label, e))  # ties: the first in reading order
+        rounds.remove(event)
+        tally.tp += 1
+        for name, ok in _checks(label, event).items():
+            tally.right[name] += ok
+            if not ok:
+                got = {"company": event.company, "amount+currency": (event.amount, event.currency),
+                       "round_type": event.round_type, "lead": list(event.lead_investors)}[name]
+                want = {"company": label.get("company"), "amount+currency": (label.get("amount"),
+                        label.get("currency")), "round_type": label.get("round_type"),
+                        "lead": label.get("lead")}[name]
+                wrong.append(f"{name}: got {got!r}, want {want!r}")
+    for event in rounds:
+        tally.fp += 1
+        wrong.append(f"extra round {event.company!r} {event.amount} ({event.rule})"
+                     if hasattr(event, "rule") else f"extra round {event.company!r} {event.amount}")
+    for label in [x for x in item["events"] if not x["is_round"]]:
+        tally.reasons += 1
+        hit = next((e for e in looks if e.not_round_reason == label["reason"]), None)
+        if hit is not None:
+            looks.remove(hit)
+            tally.reasons_right += 1
         else:
-            wrong.append(f"reason: got {reason}, expected {expect.get('not_round_reason')}")
+            wrong.append(f"reason {label['reason']} not reported")
     if wrong:
-        result.errors.append(f"`{item['id']}` ({item['split']}): " + "; ".join(wrong))
+        tally.errors.append(f"`{item['id']}` ({item['split']}): " + "; ".join(wrong))
+    return tally
 
 
-def _score_round_fields(expect: dict, event: FundingEvent | None, result: Result, wrong: list[str]) -> None:
-    company = event.company if event else None
-    if not _slot(result.scores["company"], _name(expect["company"]), _name(company), str.__eq__):
-        wrong.append(f"company: got {company!r}, expected {expect['company']!r}")
-    kind = event.round_type if event else None
-    if not _slot(result.scores["round_type"], expect["round_type"], kind, str.__eq__):
-        wrong.append(f"round_type: got {kind}, expected {expect['round_type']}")
-    want = Counter(_name(n) for n in expect["lead"])
-    got = Counter(_name(n) for n in (event.lead_investors if event else ()))
-    s = result.scores["lead investors"]
-    s.tp += sum((want & got).values())
-    s.fp += sum((got - want).values())
-    s.fn += sum((want - got).values())
-    if want != got:
-        wrong.append(f"leads: got {list(event.lead_investors) if event else []}, expected {expect['lead']}")
-
-
-def evaluate(items: list[dict]) -> Result:
-    result = Result()
+def evaluate(items: list[dict], names: list[str] | Gazetteer | None = None) -> Tally:
+    names = registry_gazetteer() if names is None else names
+    total = Tally()
     for item in items:
-        score_item(item, result)
-    return result
+        total.add(score_item(item, names))
+    return total
 
 
-def _table(result: Result) -> list[str]:
-    lines = ["| field | precision | recall | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
-    for name, s in result.scores.items():
-        lines.append(f"| {name} | {s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | {s.tp} | {s.fp} | {s.fn} |")
-    share = result.reasons_right / result.look_alikes if result.look_alikes else 1.0
-    lines.append("")
-    lines.append(f"Look-alike reason right: {result.reasons_right} of {result.look_alikes} ({share:.1%}).")
+def meets_targets(tally: Tally) -> dict[str, tuple[float, float, bool]]:
+    """measure -> (value, target, met) for the issue's targets."""
+    values = {"is_round F1": tally.f1, **{name: tally.accuracy(name) for name in FIELDS}}
+    return {name: (values[name], target, values[name] >= target) for name, target in TARGETS.items()}
+
+
+def _row(label: str, t: Tally) -> str:
+    fields = " | ".join(f"{t.accuracy(name):.3f}" for name in FIELDS)
+    return (f"| {label} | {t.passages} | {t.tp + t.fn} | {t.precision:.3f} | {t.recall:.3f} | **{t.f1:.3f}** | "
+            f"{fields} | {t.reason_accuracy:.3f} ({t.reasons_right}/{t.reasons}) |")
+
+
+HEADER = ("| part | passages | labelled rounds | round precision | round recall | round F1 | company | "
+          "amount+currency | round type | lead | look-alike reason |",
+          "|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def table(items: list[dict], names: Gazetteer, blind: list[dict] = ()) -> list[str]:
+    """Rows per part and language; ``blind`` passages (scored apart) after the set's own parts."""
+    lines = list(HEADER)
+    everything = [*items, *blind]
+    for split in ("test", "dev", "blind"):
+        part = [i for i in everything if i["split"] == split]
+        if not part:
+            continue
+        lines.append(_row(f"**{split}**", evaluate(part, names)))
+        for lang in LANGUAGES:
+            lines.append(_row(f"{split} · {lang}", evaluate([i for i in part if i["lang"] == lang], names)))
+        if split == "dev":
+            lines.append(_row("test + dev", evaluate(items, names)))
     return lines
 
 
+def _split_sizes(splits: Counter, split: str) -> str:
+    per_lang = ", ".join(f"{splits[(split, lang)]} {lang}" for lang in LANGUAGES)
+    return f"{split} {sum(splits[(split, lang)] for lang in LANGUAGES)} ({per_lang})"
+
+
 def report(items: list[dict]) -> str:
-    splits = {"blind (`split: blind`)": [i for i in items if i["split"] == "blind"],
-              "held-out (`split: test`)": [i for i in items if i["split"] == "test"],
-              "tuning (`split: dev`)": [i for i in items if i["split"] == "dev"], "whole set": items}
+    names = registry_gazetteer()
     langs = Counter(i["lang"] for i in items)
-    negatives = sum(not i["expect"]["is_round"] for i in items)
-    now = datetime.now(UTC)
+    splits = Counter((i["split"], i["lang"]) for i in items)
+    hard = sum(bool(i.get("hard")) for i in items)
+    real = sum(not i.get("fictional", True) for i in items)
+    events = [e for i in items for e in i["events"]]
+    reasons = Counter(e["reason"] for e in events if not e["is_round"])
+    test = evaluate([i for i in items if i["split"] == "test"], names)
     lines = [
         "# News funding extraction: evaluation",
         "",
-        f"Measured {now:%Y-%m-%d %H:%M} UTC with Python {platform.python_version()}; produced by "
-        "`warehouse/benchmarks/news_extraction.py` from `tests/ingestors/fixtures/news/labelled.yaml`.",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with Python {platform.python_version()}; produced by "
+        "`warehouse/benchmarks/news_extraction.py` from `tests/ingestors/fixtures/news/passages_*.yaml` "
+        "(labelling policy in the README there).",
         "",
-        f"{len(items)} labelled items ({', '.join(f'{n} {lang}' for lang, n in sorted(langs.items()))}): "
-        f"{len(items) - negatives} rounds and {negatives} look-alikes (acquisitions, fund closes, bonds, grants, "
-        "aggregate totals, rumours, IPOs, capex pledges, past rounds). The sentences are fictional, written in the "
-        "style of LatAm tech press. Rules were tuned on `dev`; `test` was written with `dev` and held out; "
-        "`blind` was written afterwards in phrasings the rules were not designed for, scored once (below), and "
-        "its gaps fixed since. Every split shares an author with the rules, so real articles will score lower: "
-        "the first `blind` scoring is the best estimate there is. Scoring is explained in the script's "
-        "docstring.",
+        f"{len(items)} passages ({', '.join(f'{langs[lang]} {lang}' for lang in LANGUAGES)}); "
+        f"{_split_sizes(splits, 'test')}, {_split_sizes(splits, 'dev')}. "
+        f"{hard} passages ({hard / len(items):.0%}) are hard cases; {real} retell real rounds and carry the "
+        f"URL and date of the page that reports them. {sum(e['is_round'] for e in events)} labelled rounds and "
+        f"{sum(not e['is_round'] for e in events)} look-alikes "
+        f"({', '.join(f'{n} {r}' for r, n in reasons.most_common())}).",
+        "",
+        "## Targets on the frozen test part",
+        "",
+        "| measure | value | target | met |",
+        "|---|---|---|---|",
+        *[f"| {name} | {value:.3f} | {target:.2f} | {'yes' if met else 'no'} |"
+          for name, (value, target, met) in meets_targets(test).items()],
+        "",
+        "## Before tuning",
+        "",
+        FIRST_TEST_SCORING.format(**FIRST),
+        "## A blind batch",
+        "",
+        BLIND_FIRST,
+        "## Per part, language and field",
+        "",
+        "Round precision/recall/F1 count events; the field columns are accuracies on true-positive rounds; "
+        "the last column is the share of labelled look-alikes reported with their reason.",
+        "",
+        *table(items, names, load_blind()),
+        "",
+        "## Dev passages with an error",
+        "",
+        "Only the `dev` part's errors are listed: the `test` part is scored, never read for tuning.",
         "",
     ]
-    lines += ["## Honest estimate", "", BLIND_FIRST_SCORING]
-    for title, subset in splits.items():
-        result = evaluate(subset)
-        lines += [f"## {title}: {len(subset)} items", "", *_table(result), ""]
-    everything = evaluate(items)
-    lines += ["## Items with an error", ""]
-    lines += [f"- {e}" for e in everything.errors] or ["None."]
-    lines += ["", KNOWN_LIMITS]
+    errors = evaluate([i for i in items if i["split"] == "dev"], names).errors
+    lines += [f"- {e}" for e in errors] or ["None."]
+    lines += ["", CAVEAT]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test", "blind", "all"), default="all")
-    parser.add_argument("--errors", action="store_true", help="list the items with an error")
+    parser.add_argument("--errors", action="store_true", help="list the passages with an error")
     parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {REPORT.name}")
+    parser.add_argument("--freeze", action="store_true", help=f"write {LOCK.name} (once, when the set is made)")
     args = parser.parse_args()
     items = load()
-    chosen = items if args.split == "all" else [i for i in items if i["split"] == args.split]
-    result = evaluate(chosen)
-    print("\n".join(_table(result)))
-    if args.errors:
-        print("\n".join(result.errors))
+    if args.freeze:
+        write_lock(items)
+        print(f"wrote {LOCK.relative_to(REPO)}", file=sys.stderr)
+        return
+    chosen = load_blind() if args.split == "blind" else items if args.split == "all" else [
+        i for i in items if i["split"] == args.split]
+    names = registry_gazetteer()
+    print("\n".join(table(chosen, names)))
+    if args.errors:  # the test part is never read for tuning: its errors are not printed
+        print("\n".join(evaluate([i for i in chosen if i["split"] == "dev"], names).errors))
     if not args.no_write:
         REPORT.write_text(report(items), encoding="utf-8")
         print(f"wrote {REPORT.relative_to(REPO)}", file=sys.stderr)

@@ -19,5 +19,8 @@ select
     is_round,
     not_round_reason,
     confidence,
+    valuation,
+    upper(valuation_currency) as valuation_currency,
+    rule,
     {{ provenance_columns() }}
 from {{ source('news', 'funding_events') }}
