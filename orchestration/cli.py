@@ -94,7 +94,10 @@ def publish_cmd(rollback: bool) -> None:
             previous = pub.rollback(settings.published_db)
             click.echo(f"rolled back: {settings.published_db} is publication {previous} again")
             return
-        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+        from orchestration.transform import export_policy
+
+        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
+                           policy=export_policy(settings))
     except pub.PublishError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -12,5 +12,7 @@ select
     instance_of_labels,
     aliases,
     wikipedia_url,
+    is_stale,
+    stale_from_snapshot,
     {{ provenance_columns() }}
 from {{ source('wikidata', 'organizations') }}
