@@ -152,37 +152,32 @@ def _link(url: str | None, text: str, title: str = "") -> str:
     return f"<span{t}>{html.escape(text)}</span>"
 
 
-CSS = """
+# The grid's own style, every rule under table.grid (the dashboard embeds it in its page).
+GRID_CSS = """
+table.grid{border-collapse:collapse;width:100%;font-size:13px}
+table.grid th,table.grid td{border:1px solid #d6dae0;padding:6px 8px;vertical-align:top;text-align:left}
+table.grid thead th{background:#f0f2f6}table.grid th.layer{background:#f7f8fa;min-width:150px}
+table.grid td ul{list-style:none;margin:0;padding:0}table.grid td li{margin:0 0 3px}
+table.grid td.empty{background:#fafbfc}table.grid a{color:#1f5fbf;text-decoration:none}
+table.grid a:hover{text-decoration:underline}
+""".strip()
+
+# The exported page's style: the grid's, plus the page and the entries table.
+CSS = GRID_CSS + """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#262730;margin:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}p.meta{color:#5c6370;margin:0 0 16px}
 .note{background:#fff4e5;border:1px solid #f0c36d;padding:8px 12px;border-radius:6px;margin:8px 0 16px}
-table{border-collapse:collapse;width:100%}th,td{border:1px solid #d6dae0;padding:6px 8px;vertical-align:top}
-thead th{background:#f0f2f6;position:sticky;top:0;text-align:left}
-table.grid th.layer{background:#f7f8fa;text-align:left;width:170px}
-table.grid td ul{list-style:none;margin:0;padding:0}table.grid td li{margin:0 0 3px}
-table.grid td.empty{background:#fafbfc}a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
-small{color:#6b7280}table.entries{font-size:12px}
-""".strip()
+table.entries{border-collapse:collapse;width:100%;font-size:12px}
+table.entries th,table.entries td{border:1px solid #d6dae0;padding:4px 6px;vertical-align:top;text-align:left}
+table.entries thead th{background:#f0f2f6;position:sticky;top:0}a{color:#1f5fbf}small{color:#6b7280}
+""".rstrip()
 
 
-def to_html(entries: Sequence[Mapping], *, publication_id: str = "", published_at: str = "",
-            sample: bool = False, counted_only: bool = True) -> str:
-    """A self-contained page: the layer x country grid (each name links to its evidence, its title says the
-    presence, sources and snapshot), then every entry. Inline CSS only; no script, font or image."""
-    shown = [e for e in entries if e["is_counted"]] if counted_only else list(entries)
-    rows_, cols, cells = grid(shown)
-    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Cadena market map {html.escape(publication_id)}</title>", f"<style>{CSS}</style></head><body>",
-           "<h1>Latin America's AI value chain: market map</h1>",
-           f'<p class="meta">Cadena publication {html.escape(publication_id or "unnamed")}'
-           f"{' · published ' + html.escape(published_at) if published_at else ''} · "
-           f"{len({e['organization_id'] for e in shown})} organisations, {len(shown)} entries. "
-           "Hardware &amp; physical infrastructure counts an organisation where its capacity sits (its operating "
-           "sites, else its headquarters); every other layer at its headquarters.</p>"]
-    if sample:
-        out.append('<p class="note"><b>Sample data.</b> Built from the offline sample snapshots shipped with the '
-                   "code, not from the live sources: illustrative only, do not quote.</p>")
+def grid_html(entries: Sequence[Mapping]) -> str:
+    """The layer x country table alone (``class="grid"``, styled by :data:`CSS`): each organisation links to
+    its evidence; hovering shows its presence kinds, sources, snapshot and sites."""
+    rows_, cols, cells = grid(entries)
+    out = []
     out.append('<table class="grid"><thead><tr><th>Layer</th>'
                + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr></thead><tbody>")
     for r in rows_:
@@ -202,7 +197,29 @@ def to_html(entries: Sequence[Mapping], *, publication_id: str = "", published_a
                 items.append(f"<li>{_link(o['evidence_url'], o['organization_name'], title)}</li>")
             out.append(f"<td><ul>{''.join(items)}</ul></td>")
         out.append("</tr>")
-    out.append("</tbody></table><h2>Every entry and its evidence</h2>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def to_html(entries: Sequence[Mapping], *, publication_id: str = "", published_at: str = "",
+            sample: bool = False, counted_only: bool = True) -> str:
+    """A self-contained page: the layer x country grid (each name links to its evidence, its title says the
+    presence, sources and snapshot), then every entry. Inline CSS only; no script, font or image."""
+    shown = [e for e in entries if e["is_counted"]] if counted_only else list(entries)
+    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>Cadena market map {html.escape(publication_id)}</title>", f"<style>{CSS}</style></head><body>",
+           "<h1>Latin America's AI value chain: market map</h1>",
+           f'<p class="meta">Cadena publication {html.escape(publication_id or "unnamed")}'
+           f"{' · published ' + html.escape(published_at) if published_at else ''} · "
+           f"{len({e['organization_id'] for e in shown})} organisations, {len(shown)} entries. "
+           "Hardware &amp; physical infrastructure counts an organisation where its capacity sits (its operating "
+           "sites, else its headquarters); every other layer at its headquarters.</p>"]
+    if sample:
+        out.append('<p class="note"><b>Sample data.</b> Built from the offline sample snapshots shipped with the '
+                   "code, not from the live sources: illustrative only, do not quote.</p>")
+    out.append(grid_html(shown))
+    out.append("<h2>Every entry and its evidence</h2>")
     heads = ("Organisation", "Country", "Layer", "Presence", "Counted", "Sites", "Sources", "Snapshot", "Evidence")
     out.append('<table class="entries"><thead><tr>' + "".join(f"<th>{h}</th>" for h in heads)
                + "</tr></thead><tbody>")

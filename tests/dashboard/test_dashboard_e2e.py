@@ -39,6 +39,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PAGES = {  # slug -> the sidebar link's label
     "overview": "Overview",
     "organizations": "Organisations",
+    "market-map": "Market map",
+    "dependencies": "Dependency graph",
     "funding": "Funding",
     "infrastructure": "Infrastructure",
     "gpus": "GPUs and prices",
