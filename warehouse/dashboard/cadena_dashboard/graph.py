@@ -3,7 +3,8 @@
 The layout is deterministic (the same publication draws the same picture): one column per layer, upstream
 (hardware) on the left to downstream (end users) on the right, a column of sites further left when sites are
 shown, and a last column for organisations without a layer. An organisation sits in its most upstream layer;
-within a column nodes are sorted by headquarters country then name and spread evenly around the middle.
+within a column nodes are sorted by headquarters country then name, spread evenly around the middle and
+staggered (every other one shifted right) so that edges inside a column stay visible.
 Edges are straight lines from the dependent to what it depends on.
 """
 
@@ -17,6 +18,7 @@ from cadena_dashboard.charts import wrap_label
 SITES = "Sites"
 NO_LAYER = "No layer"
 SITE_COLOUR = "#9aa3ad"
+STAGGER = 0.22
 # One colour per layer, in value-chain order (tableau10), so the legend reads the same on every publication.
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac"]
@@ -28,8 +30,10 @@ def layout(nodes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     placed = nodes.assign(_c=nodes["column"].map(order), _country=nodes["country"].fillna("~"),
                           _name=nodes["name"].str.lower())
     placed = placed.sort_values(["_c", "_country", "_name", "node_id"]).reset_index(drop=True)
-    placed["x"] = placed["_c"].astype(float)
     placed["rank"] = placed.groupby("_c").cumcount()
+    # every other node a little to the right, so an edge between two nodes of one column is not hidden
+    # behind the nodes between them
+    placed["x"] = placed["_c"].astype(float) + STAGGER * (placed["rank"] % 2)
     size = placed.groupby("_c")["node_id"].transform("count")
     placed["y"] = placed["rank"] - (size - 1) / 2
     return placed.drop(columns=["_c", "_country", "_name", "rank"])
