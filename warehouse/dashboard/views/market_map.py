@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from cadena_dashboard import charts, ui
 
-from ingestors.core import market_map
+import ingestors.core.market_map as market_map
 
 PRESENCE_LABELS = {
     "headquarters": "Headquarters", "office": "Office", "facility": "Data centre / facility",
