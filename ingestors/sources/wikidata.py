@@ -164,7 +164,7 @@ INSTANCE_CLASS_TREES: dict[str, str] = {
 
 # The variables the parser reads; an answer missing one means the query and the parser disagree.
 VARS = ("org", "country", "matched_by", "label", "description", "hq_city", "website", "inception",
-        "dissolved", "industries", "instance_of", "aliases", "wikipedia")
+        "dissolved", "industries", "instance_of", "aliases", "wikipedia", "industry_qids", "instance_of_qids")
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _FILE = re.compile(rf"^{FILE_PREFIX}([A-Z]{{2}})\.json$")
@@ -192,6 +192,8 @@ class Organization(Row):
     # Appended to the agreed contract:
     country_iso2_all: list[str]  # every LatAm country the organisation matched, sorted; never empty
     dissolved: date | None  # P576 "dissolved, abolished or demolished date"
+    industry_qids: list[str] = []  # the QIDs of industry_labels' items (P452), for rules that match QIDs
+    instance_of_qids: list[str] = []  # the QIDs of instance_of_labels' items (P31)
     is_stale: bool = False  # its country's query failed this time: the row comes from an earlier answer
     stale_from_snapshot: str | None = None  # the snapshot that answer was taken in
 
@@ -231,6 +233,8 @@ SELECT ?org ?country (MAX(?via) AS ?matched_by)
   (GROUP_CONCAT(DISTINCT ?classLabel; separator="\\t") AS ?instance_of)
   (GROUP_CONCAT(DISTINCT ?alias; separator="\\t") AS ?aliases)
   (SAMPLE(COALESCE(?wp1, ?wp2, ?wp3)) AS ?wikipedia)
+  (GROUP_CONCAT(DISTINCT STRAFTER(STR(?industry), "/entity/"); separator="\t") AS ?industry_qids)
+  (GROUP_CONCAT(DISTINCT STRAFTER(STR(?class), "/entity/"); separator="\t") AS ?instance_of_qids)
 WHERE {{
   {{
     SELECT DISTINCT ?org ?country ?via WHERE {{
@@ -432,7 +436,15 @@ def _organisation(binding: Mapping[str, Any], qid: str) -> dict[str, Any]:
         "aliases": _labels(binding, "aliases", drop=label),
         "wikipedia_url": _uri(binding, "wikipedia"),
         "dissolved": _date(binding, "dissolved"),
+        "industry_qids": _qids(binding, "industry_qids"),
+        "instance_of_qids": _qids(binding, "instance_of_qids"),
     }
+
+
+def _qids(binding: Mapping[str, Any], var: str) -> list[str]:
+    """A GROUP_CONCAT-ed list of QIDs (the label-free twin of industries / instance_of), sorted."""
+    items = {s.strip() for s in (_literal(binding, var) or "").split(SEPARATOR)}
+    return sorted((s for s in items if _QID.match(s)), key=lambda q: int(q[1:]))
 
 
 def _iso2_of(snapshot, name: str) -> str:

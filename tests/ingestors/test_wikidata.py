@@ -92,6 +92,8 @@ def test_parse_sample(tmp_path: Path) -> None:
         "wikipedia_url": "https://es.wikipedia.org/wiki/Ejemplo_Telecomunicaciones_del_Sur",
         "country_iso2_all": ["AR", "BR"],
         "dissolved": None,
+        "industry_qids": ["Q418"],
+        "instance_of_qids": ["Q2401749"],
         "is_stale": False,
         "stale_from_snapshot": None,
     }

@@ -282,3 +282,9 @@ with ui.page("funding", "Funding",
                 ui.source("mart_funding__reconciliation",
                           note="coverage_ratio = the deals Cadena found (nominal USD) / OWID's private-investment "
                                "estimate (constant 2021 USD)")
+                ui.download(rec, "funding_reconciliation", key="reconciliation")
+                # the deals behind each country-year bar: the converted rounds of the selection, by year
+                deals = converted.assign(year=converted["round_quarter"].str[:4])
+                ui.drill("reconciliation", "Deals behind the Cadena bars", deals, [], what="rounds",
+                         hint="The rounds summed into each country's yearly bar (the OWID bars are its estimate, "
+                              "snapshot owid_snapshot_id in the download).", column_config=ROUND_COLUMNS)

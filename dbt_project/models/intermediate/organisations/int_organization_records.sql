@@ -38,24 +38,35 @@ yc as (
     from {{ ref('stg_yc__companies') }}
 ),
 
+epoch_developers as (
+    -- Epoch lists several organisations per model, each with its own country at
+    -- the same position of the Country cell (the two lists unnest in step).
+    select
+        unnest(organizations) as org,
+        unnest(organization_country_iso2s) as own_country_iso2,
+        record_url
+    from {{ ref('stg_epoch_notable_models__models') }}
+),
+
 epoch_orgs as (
-    -- Epoch joins several organisations with commas in one cell: one record each.
+    -- One record per organisation, with its own country (the most frequent
+    -- across its models), never a co-developer's: a European institute that
+    -- co-wrote a model with an Argentine lab keeps its own country, and one
+    -- whose country Epoch's lists do not line up to give has none (null).
     select
         'epoch:' || org as record_key,
         'epoch_notable_models' as source_name,
         org as source_record_id,
         org as name,
         cast([] as varchar[]) as aliases,
-        min(country_iso2s[1]) as country_iso2,
+        mode(own_country_iso2) as country_iso2,
         null as website,
         null as wikidata_qid,
         cast([] as varchar[]) as same_as_keys,
         cast([] as varchar[]) as not_same_as_keys,
         min(record_url) as evidence_url
-    from {{ ref('stg_epoch_notable_models__models') }},
-        unnest(string_split(organization_name, ',')) as t(raw_org),
-        (select trim(raw_org) as org)
-    where organization_name is not null and trim(raw_org) <> ''
+    from epoch_developers
+    where org <> ''
     group by org
 ),
 

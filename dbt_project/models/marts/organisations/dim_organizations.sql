@@ -50,6 +50,14 @@ cluster_yc as (
     group by records.organization_id
 ),
 
+cluster_inception as (
+    -- Wikidata's inception (P571) states when an organisation was founded
+    select records.organization_id, min(year(w.inception)) as inception_year
+    from records
+    inner join {{ ref('stg_wikidata__organizations') }} as w on records.record_key = 'wikidata:' || w.wikidata_qid
+    group by records.organization_id
+),
+
 memberships as (
     select organization_id, count(*) filter (where layer_code is not null) as layer_count,
            bool_or(has_ai_signal) as has_ai_signal
@@ -74,7 +82,8 @@ select
         as is_latam,
     registry.hq_city,
     coalesce(registry.website, c.website) as website,
-    coalesce(registry.founded_year, year(cy.yc.launched_at)) as founded_year,
+    -- a year a source states as the founding (never YC's launched_at, the directory launch)
+    coalesce(registry.founded_year, ci.inception_year) as founded_year,
     coalesce(registry.status, lower(cy.yc.status)) as status,
     coalesce(m.layer_count, 0) > 0 as is_in_ai_value_chain,
     case
@@ -96,4 +105,5 @@ select
 from clusters as c
 left join registry using (organization_id)
 left join cluster_yc as cy using (organization_id)
+left join cluster_inception as ci using (organization_id)
 left join memberships as m using (organization_id)

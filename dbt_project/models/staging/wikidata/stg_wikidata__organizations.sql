@@ -12,6 +12,8 @@ select
     instance_of_labels,
     aliases,
     wikipedia_url,
+    industry_qids,
+    instance_of_qids,
     is_stale,
     stale_from_snapshot,
     {{ provenance_columns() }}
