@@ -345,3 +345,60 @@ def test_funding_marts_have_rows(offline_warehouse):
     assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
         query(settings, """select count(*) from (select distinct series, country_iso2, year
             from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")
+
+
+def test_the_chain_map_counts_presence_and_keeps_every_named_organisation(offline_warehouse):
+    """Issue 13: providers count where their capacity sits; every name a source gives is an organisation."""
+    settings, _ = offline_warehouse
+    present = dict(query(settings, """select organization_id, list(distinct country_iso2 order by country_iso2)
+        from bridge_organization_presence where presence_kind <> 'headquarters' and is_latam
+        and organization_id in ('amazon-web-services', 'microsoft-azure', 'google-cloud', 'oracle-cloud', 'equinix')
+        group by 1"""))
+    assert {"BR", "MX"} <= set(present["equinix"])  # the registry's presence list
+    # at least where their sample cloud regions and Local Zones are (the registry's presence list adds more)
+    expected = {"amazon-web-services": {"AR", "BR", "CL", "CO", "MX", "PE"}, "google-cloud": {"BR", "CL", "MX"},
+                "microsoft-azure": {"BR", "CL", "MX"}, "oracle-cloud": {"BR", "CL", "CO", "MX"}}
+    assert all(countries <= set(present.get(org, ())) for org, countries in expected.items()), present
+    # both views exist; hardware counts presence, so Mexico counts more than its own headquarters
+    (mx,) = query(settings, """select counting_rule, organization_count, organization_count_by_headquarters,
+        organization_count_by_presence from mart_value_chain__country_layer
+        where country_layer_id = 'MX:hardware_infrastructure'""")
+    assert mx[0] == "presence" and mx[1] > mx[2] and mx[3] > 0
+    assert query(settings, """select distinct counting_rule from mart_value_chain__country_layer
+        where layer_code <> 'hardware_infrastructure'""") == [("headquarters",)]
+    # a PeeringDB operator and a cable owner no curator described are discovered organisations with evidence
+    discovered = dict(query(settings, """select organization_id, source_urls from dim_organizations
+        where registry_status = 'discovered'"""))
+    assert {"peeringdb:9101", "telegeography:Example Telecom", "top500:90009"} <= set(discovered)
+    assert all(discovered[k] for k in ("peeringdb:9101", "top500:90009"))
+    # the cloud provider codes resolve to the registry's providers, never to a new organisation
+    assert query(settings, """select distinct organization_id from intermediate.int_organizations_resolved
+        where record_key like 'cloud_provider:%' order by 1""") == [
+        ("amazon-web-services",), ("google-cloud",), ("microsoft-azure",), ("oracle-cloud",)]
+
+
+def test_physical_chain_dependencies_claims_and_licences(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, """select dimension, supply_status from mart_physical_chain__concentration
+        where country_iso2 = 'BO' and dimension in ('cable_systems', 'cable_owners', 'landing_stations')
+        order by dimension_order""") == [
+        ("cable_systems", "landlocked"), ("cable_owners", "landlocked"), ("landing_stations", "landlocked")]
+    assert query(settings, """select unit_count, supply_status, single_cloud_provider
+        from mart_physical_chain__concentration join mart_physical_chain__country using (country_iso2)
+        where country_iso2 = 'BR' and dimension = 'cloud_providers'""") == [(4, "several", False)]
+    # Brazil hosts AWS's region: a foreign provider holds capacity there
+    assert query(settings, """select site_count, is_foreign_provider from mart_dependencies__country
+        where country_iso2 = 'BR' and provider_organization_id = 'amazon-web-services'
+        and dependency_kind = 'hosts_cloud_region'""") == [(1, True)]
+    # one headline per claimed fact
+    assert query(settings, """select count(*) from (select subject_kind, subject_id, attribute from fct_fact_claims
+        group by all having count(*) filter (where is_headline) <> 1)""") == [(0,)]
+    # exports: a licence on every row, and the rows licensed to the user left out
+    exports = settings.published_db.parent / "exports"
+    with duckdb.connect() as con:
+        assert con.execute(f"select count(*) from '{exports / 'fct_funding_claims.parquet'}' "
+                           "where source_name = 'licensed_exports'").fetchone() == (0,)
+        assert con.execute(f"select distinct licence from '{exports / 'fct_cable_landings.parquet'}'").fetchall() == [
+            ("TeleGeography Submarine Cable Map, CC BY-NC-SA 4.0 (https://www.submarinecablemap.com)",)]
+    assert query(settings, "select count(*) > 0 from fct_funding_claims where source_name = 'licensed_exports'") == [
+        (True,)]
