@@ -113,7 +113,7 @@ def show() -> None:
         ui.empty_state("dep-empty", "No dependency matches these filters.")
         return
 
-    placed = graph.layout(ends[["node_id", "name", "column", "country", "layers", "upstream", "downstream",
+    placed, heads = graph.layout(ends[["node_id", "name", "column", "country", "layers", "upstream", "downstream",
                                 "degree", "kind"]], columns)
     placed["label"] = placed.apply(lambda r: r["name"] if r["kind"] == "organization" or r["degree"] > 1
                                    else "", axis=1)
@@ -139,7 +139,7 @@ def show() -> None:
         st.session_state["dep-org"] = ids[0]
     chosen = st.session_state["dep-org"]
     with st.container(key="dep-graph"):
-        st.altair_chart(graph.chart(placed, drawn, columns, layer_columns, chosen), width="stretch",
+        st.altair_chart(graph.chart(placed, drawn, heads, layer_columns, chosen), width="stretch",
                         on_select="rerun", selection_mode="pick", key="dep-graph-chart")
     ui.source("mart_dependencies__organization", *(["fct_dependency_edges"] if with_sites else []),
               note="curated dependencies and those derived from base models (Epoch, Hugging Face)"
