@@ -1,6 +1,6 @@
 """`cadena`: the command line for people (and CI) rather than schedulers.
 
-    cadena refresh [--offline] [--source NAME ...] [--force]
+    cadena refresh [--offline] [--source NAME ...] [--force] [-v]
     cadena status
     cadena publish
     cadena sources
@@ -25,6 +25,10 @@ from ingestors.core.config import REPO_ROOT, Settings
 from ingestors.sources import ALL, BY_NAME
 from orchestration.refresh import refresh
 
+# mart_changes.entity_type: one per snapshot in dbt_project/snapshots/ (tests/test_cli.py holds them in step)
+ENTITY_TYPES = ("facility", "cloud_region", "gpu_offer", "submarine_cable", "organization", "layer_membership",
+                "funding_round")
+
 
 @click.group()
 def main() -> None:
@@ -40,7 +44,9 @@ def main() -> None:
               help="With --offline: serve the real captures in this folder (laid out like ../shared/samples) "
                    "for the sources that have one, the shipped samples for the others.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, replay: Path | None, as_json: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show Dagster's and dbt's log on the terminal too.")
+def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, replay: Path | None, as_json: bool,
+                verbose: bool) -> None:
     """Fetch the sources, rebuild the marts and publish the read-only warehouse."""
     if replay is not None:
         if not offline:
@@ -48,25 +54,21 @@ def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, replay: Pa
         from ingestors.core.replay import REPLAY_ENV
 
         os.environ[REPLAY_ENV] = str(replay.resolve())
+    from orchestration import console as out
+
     settings = Settings.from_env()
-    # Dagster and dbt talk on stdout; keep it for the report when asked for JSON.
-    with contextlib.redirect_stdout(sys.stderr if as_json else sys.stdout):
+    names = list(dict.fromkeys(sources)) or [s.name for s in ALL]
+    log = out.log_path(settings)
+    terminal = out.stdout_console()
+    # Dagster and dbt talk on stdout and stderr: into the log file unless -v; with --json, off stdout.
+    with out.quiet(log, verbose=verbose and not as_json), \
+            contextlib.redirect_stdout(sys.stderr if as_json and verbose else sys.stdout), \
+            out.live_sources(terminal, settings, names, enabled=not as_json and not verbose):
         report = refresh(offline=offline, sources=list(sources) or None, force=force, settings=settings)
     if as_json:
         click.echo(report.as_json())
     else:
-        for name in report.loaded:
-            click.echo(f"  loaded     {name}")
-        for name in report.unchanged:
-            click.echo(f"  unchanged  {name}")
-        for name in report.skipped:
-            click.echo(f"  skipped    {name}")
-        for name, why in report.failed.items():
-            click.echo(f"  FAILED     {name}: {why}", err=True)
-        if report.published:
-            click.echo(f"published {settings.published_db} in {report.timings['total_s']:.1f}s")
-        elif not report.loaded and not report.failed:
-            click.echo(f"nothing changed; {settings.published_db} is current ({report.timings['total_s']:.1f}s)")
+        out.summary(terminal, settings, report, names, offline=offline, log=None if verbose else log)
     sys.exit(1 if report.failed else 0)
 
 
@@ -127,8 +129,8 @@ def sources_cmd() -> None:
 @main.command("changes")
 @click.option("--since", "since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Show changes on or after this date (YYYY-MM-DD).")
-@click.option("--entity-type", help="Only one kind: facility, cloud_region, gpu_offer, submarine_cable, "
-                                    "organization, layer_membership, funding_round.")
+@click.option("--entity-type", type=click.Choice(ENTITY_TYPES),
+              help="Only one kind of entity (mart_changes.entity_type).")
 @click.option("--json", "as_json", is_flag=True)
 def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
     """What changed since a date (mart_changes in the published warehouse)."""

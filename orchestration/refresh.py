@@ -71,9 +71,9 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
         persist_runs = bool(os.environ.get("DAGSTER_HOME"))
     if persist_runs:
         dagster_home(settings)
-    from dagster import AssetSelection, DagsterInstance, materialize
+    from dagster import DagsterInstance
 
-    from orchestration.ingest import INGEST_ASSETS, source_asset_keys
+    from orchestration.ingest import ingest_job, source_asset_keys
     from orchestration.resources import CadenaResource
 
     # A persistent instance (DAGSTER_HOME) records the runs for the UI; without
@@ -85,12 +85,11 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
 
     t1 = time.perf_counter()
     since = datetime.now(UTC)
-    # Phase 1 needs only the ingest assets: no dbt import, no manifest.
-    materialize(
-        INGEST_ASSETS, instance=instance, resources={"cadena": CadenaResource()}, run_config=run_config,
-        raise_on_error=False,
-        selection=AssetSelection.assets(*[k for s in chosen for k in source_asset_keys(s)]),
-        tags=CLI_JOB_TAGS,
+    # Phase 1 needs only the ingest assets: no dbt import, no manifest. The named job `ingest_sources`,
+    # so the run shows in the UI as what it is, not as __ephemeral_asset_job__.
+    ingest_job({"cadena": CadenaResource()}).execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False,
+        asset_selection=[k for s in chosen for k in source_asset_keys(s)], tags=CLI_JOB_TAGS,
     )
     report.timings["ingest_s"] = time.perf_counter() - t1
     _classify(settings, chosen, report, since=since)
@@ -105,8 +104,6 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
 
 
 def _build_and_publish(settings: Settings, report: RefreshReport, *, instance, run_config, force: bool) -> None:
-    from dagster import materialize
-
     t2 = time.perf_counter()
     from orchestration.dbt_manifest import ensure_manifest
 
@@ -114,12 +111,13 @@ def _build_and_publish(settings: Settings, report: RefreshReport, *, instance, r
     from orchestration.definitions import defs
 
     report.timings["dbt_load_s"] = time.perf_counter() - t2
-    selection, scope = build_policy.build_selection(set(report.pending), defs.resolve_asset_graph(), settings,
-                                                    force=force)
+    graph = defs.resolve_asset_graph()
+    selection, scope = build_policy.build_selection(set(report.pending), graph, settings, force=force)
     report.build_scope = scope
-    build = materialize(
-        list(defs.assets), instance=instance, resources=dict(defs.resources), run_config=run_config,
-        raise_on_error=False, selection=selection, tags=CLI_JOB_TAGS,
+    # The named job the sensors run too (orchestration/jobs.py), on the policy's selection.
+    build = defs.resolve_job_def("build_and_publish").execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False,
+        asset_selection=sorted(selection.resolve(graph), key=lambda key: key.to_user_string()), tags=CLI_JOB_TAGS,
     )
     report.timings["build_and_publish_s"] = time.perf_counter() - t2
     for stat in instance.get_run_step_stats(build.run_id):
