@@ -214,9 +214,11 @@ def test_supercomputers_keep_only_latam_systems(offline_warehouse):
 
 def test_organisations_are_resolved_and_classified(offline_warehouse):
     settings, _ = offline_warehouse
-    # the registry's Tractian and the YC sample's Tractian are one organisation (same website domain)
+    # the registry's Tractian, the YC sample's (same website domain), the news report's (same name) and the SEC
+    # issuer's (tied to the registry id at ingest) are one organisation
     assert query(settings, """select sources, source_record_count, classification_status
-        from dim_organizations where organization_id = 'tractian'""") == [(["curated_registry", "yc"], 2, "curated")]
+        from dim_organizations where organization_id = 'tractian'""") == [
+        (["curated_registry", "news", "sec_form_d", "yc"], 4, "curated")]
     # a YC fintech with no AI signal stays visible but outside the chain, and in no layer
     assert query(settings, """select classification_status, is_in_ai_value_chain from dim_organizations
         where organization_id = 'yc:90003'""") == [("outside_chain", False)]
@@ -264,7 +266,9 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     assert report.loaded == ["curated_registry"] and report.published
     changes = query(settings, """select change_type, entity_label, before_value, after_value from mart_changes
         where entity_type = 'organization' and change_type <> 'new' order by entity_id""")
-    assert [(c[0], c[1]) for c in changes] == [("changed", "CENIA Chile"), ("removed", "NotCo")]
+    # NotCo goes, and with it the investors only its rounds named (discovered organisations, evidence gone)
+    assert [(c[0], c[1]) for c in changes] == [("changed", "CENIA Chile"), ("removed", "Bezos Expeditions"),
+                                               ("removed", "Future Positive"), ("removed", "NotCo")]
     assert '"organization_name":"CENIA"' in changes[0][2] and '"organization_name":"CENIA Chile"' in changes[0][3]
     # a revised amount of a funding round is a change of that round, with before and after
     funding = query(settings, """select change_type, before_value, after_value from mart_changes
@@ -383,9 +387,11 @@ def test_physical_chain_dependencies_claims_and_licences(offline_warehouse):
         where country_iso2 = 'BO' and dimension in ('cable_systems', 'cable_owners', 'landing_stations')
         order by dimension_order""") == [
         ("cable_systems", "landlocked"), ("cable_owners", "landlocked"), ("landing_stations", "landlocked")]
-    assert query(settings, """select unit_count, supply_status, single_cloud_provider
+    # Brazil: at least the sample's four providers (the registry's presence list adds others)
+    (br,) = query(settings, """select unit_count, supply_status, single_cloud_provider
         from mart_physical_chain__concentration join mart_physical_chain__country using (country_iso2)
-        where country_iso2 = 'BR' and dimension = 'cloud_providers'""") == [(4, "several", False)]
+        where country_iso2 = 'BR' and dimension = 'cloud_providers'""")
+    assert br[0] >= 4 and br[1:] == ("several", False)
     # Brazil hosts AWS's region: a foreign provider holds capacity there
     assert query(settings, """select site_count, is_foreign_provider from mart_dependencies__country
         where country_iso2 = 'BR' and provider_organization_id = 'amazon-web-services'
