@@ -13,6 +13,9 @@ A publication is a folder ``warehouse/publications/<id>/`` holding
   are licensed to the user (the funding exports) are left out of the exports
   unless ``CADENA_EXPORT_LICENSED=1`` (the database keeps them: it is the
   user's own copy);
+* ``exports/market_map.{csv,parquet,html}``: the market map (every organisation
+  in its layer and the countries where it operates, with evidence), the HTML a
+  self-contained page an analyst can share (:mod:`ingestors.core.market_map`);
 * ``manifest.json``: publication time, the snapshot of every source table,
   row counts, the licence of every source and the licences behind each
   exported mart, the rows left out and why, dbt and DuckDB versions, the git
@@ -54,6 +57,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingestors.core import market_map
 from ingestors.core.lock import writer_lock
 
 REQUIRED_TABLES = ("mart_infrastructure__country",)
@@ -138,8 +142,8 @@ def _git_commit(repo: Path) -> str | None:
     return out.stdout.strip() or None
 
 
-def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = None
-                  ) -> tuple[int, dict[str, int], list[dict], dict]:
+def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = None,
+                  publication_id: str = "", published_at: str = "") -> tuple[int, dict[str, int], list[dict], dict]:
     """Copy the database and write the exports into ``folder``; returns tables, row counts, snapshots, and what
     the exports say about licences (licences per mart, rows left out)."""
     policy = policy or ExportPolicy()
@@ -167,6 +171,9 @@ def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = 
                 left_out[name] = rows[name] - exported
             con.execute(f"copy ({query}) to '{exports / (name + '.parquet')}' (format parquet)")
             con.execute(f"copy ({query}) to '{exports / (name + '.csv')}' (format csv, header true)")
+        the_map = market_map.export(con, exports, publication_id=publication_id, published_at=published_at,
+                                    licences=policy.licences, restricted_sources=policy.restricted_sources,
+                                    include_restricted=policy.include_restricted)
         snapshots = [
             {"source": s, "table": t, "snapshot_id": snap, "retrieved_at": ret.isoformat(), "sample": sample}
             for s, t, snap, ret, sample in con.execute("""
@@ -182,6 +189,7 @@ def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = 
         "rows_left_out_of_exports": {"reason": "licensed to the user, not for redistribution "
                                                "(set CADENA_EXPORT_LICENSED=1 to export them)",
                                      "sources": sorted(policy.restricted_sources), "rows": left_out},
+        "market_map": the_map,
     }
     return tables, rows, snapshots, licensing
 
@@ -274,7 +282,8 @@ def _publish(working_db: Path, published_db: Path, *, keep: int, policy: ExportP
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{publication_id}.{uuid.uuid4().hex}"
     try:
-        tables, rows, snapshots, licensing = _build_folder(working_db, tmp, policy)
+        tables, rows, snapshots, licensing = _build_folder(working_db, tmp, policy, publication_id,
+                                                           published_at.isoformat())
         manifest = {
             **licensing,
             "publication_id": publication_id,
