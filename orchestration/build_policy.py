@@ -63,6 +63,19 @@ def mark_pending(settings: Settings, sources: Iterable[str]) -> None:
     _write(_path(settings, PENDING_FILE), {**pending(settings), **{s: now for s in sources}})
 
 
+BUILD_FILE = "_build_started.json"
+
+
+def mark_build_started(settings: Settings) -> None:
+    """When the dbt build began: a publication contains the loads committed before this, and only those
+    (a load that commits between the end of dbt and the publication stays pending)."""
+    _write(_path(settings, BUILD_FILE), {"started_at": datetime.now(UTC).isoformat()})
+
+
+def build_started(settings: Settings) -> str | None:
+    return _read(_path(settings, BUILD_FILE)).get("started_at")
+
+
 def record_publication(settings: Settings, *, built_before: str) -> None:
     """A publication was swapped in: clear what it contains, remember the dbt project it was built from."""
     from orchestration.dbt_manifest import project_hash

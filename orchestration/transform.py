@@ -74,6 +74,7 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
     settings = cadena.settings()
     os.environ["CADENA_DB_PATH"] = str(settings.working_db)
     with writer_lock(settings.warehouse_dir, purpose="dbt build"):
+        build_policy.mark_build_started(settings)
         yield from dbt.cli(["build"], context=context).stream()
 
 
@@ -105,7 +106,7 @@ def export_policy(settings) -> ExportPolicy:
 )
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
-    started = datetime.now(UTC).isoformat()
+    started = build_policy.build_started(settings) or datetime.now(UTC).isoformat()
     info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
                    policy=export_policy(settings))
     build_policy.record_publication(settings, built_before=started)
