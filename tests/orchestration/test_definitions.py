@@ -64,7 +64,9 @@ def test_publish_waits_for_every_mart(graph):
 
 def test_dbt_tests_are_asset_checks(graph):
     checks = {c.to_user_string() for c in graph.asset_check_keys}
-    assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
+    # keys and not-nulls of the marts are contract constraints (tests/dbt/test_constraints.py), not checks
+    assert not any(":unique_mart_" in c or ":not_null_mart_" in c for c in checks)
+    assert "stg_peeringdb__facilities:unique_stg_peeringdb__facilities_facility_id" in checks
     assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
     assert "raw/world_bank__observations:fetched_within_cadence" in checks
     assert "mart_infrastructure__country:inputs_within_cadence" in checks
