@@ -148,7 +148,8 @@ def main() -> None:
         "# Refresh benchmark",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}; median of {args.runs} rounds.",
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; median of {args.runs} rounds; "
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work on the machine slows every figure).",
         "Each refresh is a separate `cadena refresh --offline --json` process (start-up included), "
         "with the dbt manifest already prepared. Produced by `warehouse/benchmarks/bench_refresh.py`.",
         "",

@@ -206,7 +206,8 @@ def main() -> None:
         "# Scale benchmark",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Produced by `warehouse/benchmarks/bench_scale.py`.",
+        f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end. "
+        "Produced by `warehouse/benchmarks/bench_scale.py`.",
         "",
         "| scale | raw rows | dbt build (s) | floor (s) | build / floor | peak memory (MB) | "
         "dashboard queries | p50 (ms) | p95 (ms) |",
