@@ -5,7 +5,8 @@
 -- Spanish and Portuguese); the lowest priority that matches wins, no label
 -- means 'undisclosed'.
 --
--- FX, in order: USD as is; a currency the ECB quotes, at the ECB cross rate of
+-- FX, in order: USD as is; a currency with a daily rate (its own central bank
+-- or official publisher: BCRA, BCRP, TRM; else the ECB cross rate), at the rate of
 -- the round date or the last business day before it (at most 7 days earlier);
 -- otherwise the World Bank's annual average for the round's year. A claim
 -- with an amount but no usable rate is never given a zero: fx_status says why
