@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -34,9 +36,18 @@ def main() -> None:
 @click.option("--source", "sources", multiple=True, type=click.Choice(sorted(BY_NAME)),
               help="Only these sources (repeatable). Default: all.")
 @click.option("--force", is_flag=True, help="Reload and rebuild even if no payload changed.")
+@click.option("--replay", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --offline: serve the real captures in this folder (laid out like ../shared/samples) "
+                   "for the sources that have one, the shipped samples for the others.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, as_json: bool) -> None:
+def refresh_cmd(offline: bool, sources: tuple[str, ...], force: bool, replay: Path | None, as_json: bool) -> None:
     """Fetch the sources, rebuild the marts and publish the read-only warehouse."""
+    if replay is not None:
+        if not offline:
+            raise click.UsageError("--replay needs --offline")
+        from ingestors.core.replay import REPLAY_ENV
+
+        os.environ[REPLAY_ENV] = str(replay.resolve())
     settings = Settings.from_env()
     # Dagster and dbt talk on stdout; keep it for the report when asked for JSON.
     with contextlib.redirect_stdout(sys.stderr if as_json else sys.stdout):
@@ -94,7 +105,10 @@ def publish_cmd(rollback: bool) -> None:
             previous = pub.rollback(settings.published_db)
             click.echo(f"rolled back: {settings.published_db} is publication {previous} again")
             return
-        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+        from orchestration.transform import export_policy
+
+        info = pub.publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
+                           policy=export_policy(settings))
     except pub.PublishError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -134,7 +148,7 @@ def changes_cmd(since, entity_type: str | None, as_json: bool) -> None:
         click.echo(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2, default=str))
         return
     for changed_at, change_type, kind, entity_id, label, before, after, source in rows:
-        detail = {"new": after, "removed": before, "changed": f"{before} -> {after}"}[change_type]
+        detail = {"new": after, "removed": before, "returned": after, "changed": f"{before} -> {after}"}[change_type]
         when = f"{changed_at:%Y-%m-%d %H:%M}"
         click.echo(f"{when}  {change_type:<8} {kind:<17} {label or entity_id}  {detail}  [{source}]")
     click.echo(f"{len(rows)} change(s) since {since:%Y-%m-%d}")

@@ -9,7 +9,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from ingestors.core.publish import MART_PREFIXES, publish
+from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import BY_NAME
 from orchestration import build_policy
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST
@@ -71,6 +71,19 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
 MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PREFIXES)]
 
 
+def export_policy(settings) -> ExportPolicy:
+    """Licences of every source, the sources behind each mart (from the dbt manifest), and which sources' rows are
+    licensed to the user (left out of the exports unless CADENA_EXPORT_LICENSED=1)."""
+    from orchestration.freshness import upstream_sources
+
+    return ExportPolicy(
+        licences={name: source.licence for name, source in BY_NAME.items()},
+        mart_sources=upstream_sources(),
+        restricted_sources=frozenset(name for name, source in BY_NAME.items() if source.licensed_rows),
+        include_restricted=settings.export_licensed,
+    )
+
+
 @asset(
     key=AssetKey("published_warehouse"),
     deps=MART_KEYS,
@@ -83,7 +96,8 @@ MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PRE
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
     started = datetime.now(UTC).isoformat()
-    info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications)
+    info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
+                   policy=export_policy(settings))
     build_policy.record_publication(settings, built_before=started)
     context.log.info(f"published {info.path} ({info.size_bytes} bytes, {info.tables} tables, "
                      f"{info.exports} marts exported) as publication {info.publication_id}")

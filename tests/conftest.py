@@ -19,7 +19,7 @@ def pytest_configure(config):
     """The Dagster definitions read the dbt manifest and never parse at import: prepare it once."""
     from orchestration.dbt_manifest import ensure_manifest
 
-    ensure_manifest()
+    ensure_manifest(write_derived=False)
 
 
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))

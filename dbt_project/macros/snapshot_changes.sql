@@ -1,9 +1,33 @@
 {#-
-  Change events of one snapshot: a row per version, classified as new (first
-  version), changed (a later version; before and after values given as JSON of
-  the tracked columns) or removed (the entity disappeared from its source).
+  The columns a snapshot tracks: its `check_cols`, read from the snapshot's own
+  declaration (snapshots/_snapshots.yml) in the graph, so the change feed
+  compares exactly what the history records and the two cannot drift.
 -#}
-{% macro snapshot_changes(snapshot, entity_type, key, label, tracked, source_expr, snapshot_expr='snapshot_id') -%}
+{% macro snapshot_check_cols(snapshot) -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'snapshot' and node.name == snapshot -%}
+            {%- set cols = node.config.check_cols -%}
+            {%- if cols is string or not cols -%}
+                {{ exceptions.raise_compiler_error("snapshot " ~ snapshot ~ " must list its check_cols") }}
+            {%- endif -%}
+            {{ return(cols) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("no snapshot named " ~ snapshot) }}
+{%- endmacro %}
+
+{#-
+  Change events of one snapshot: a row per version, classified as
+  new (first version), changed (a later version; before and after values
+  are JSON of every tracked column), removed (the entity disappeared from its
+  source) or returned (it came back after a removal; before is its state when
+  it left).
+-#}
+{% macro snapshot_changes(snapshot, entity_type, key, label, source_expr, snapshot_expr='snapshot_id') -%}
+    {%- set tracked = snapshot_check_cols(snapshot) -%}
     {%- set state -%}
         to_json(struct_pack({% for c in tracked %}{{ c }} := {{ c }}{{ ',' if not loop.last }}{% endfor %}))
     {%- endset %}
@@ -14,6 +38,7 @@ select
     case
         when dbt_is_deleted = 'True' then 'removed'
         when row_number() over (partition by {{ key }} order by dbt_valid_from) = 1 then 'new'
+        when lag(dbt_is_deleted) over (partition by {{ key }} order by dbt_valid_from) = 'True' then 'returned'
         else 'changed'
     end as change_type,
     dbt_valid_from as changed_at,

@@ -29,6 +29,7 @@ class Settings:
     http_timeout_s: float = 30.0
     max_response_bytes: int = 200 * 1024 * 1024
     keep_publications: int = 5  # publications kept for rollback
+    export_licensed: bool = False  # export rows of licensed sources too (CADENA_EXPORT_LICENSED=1)
     # Each provider's US region that LatAm prices and capacity are compared with.
     us_reference_regions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_US_REFERENCE))
     # Where offline mode finds the sample snapshots (a copy with one payload changed, in the benchmark).
@@ -74,6 +75,7 @@ class Settings:
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
             keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
             samples_dir=_path("CADENA_SAMPLES_DIR", REPO_ROOT / "ingestors" / "samples"),
+            export_licensed=os.environ.get("CADENA_EXPORT_LICENSED", "").lower() in ("1", "true", "yes"),
             us_reference_regions={
                 provider: os.environ.get(f"CADENA_US_REFERENCE_{provider.upper()}", default)
                 for provider, default in DEFAULT_US_REFERENCE.items()

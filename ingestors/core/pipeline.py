@@ -23,8 +23,8 @@ from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
 from ingestors.core.http import Fetched, HttpClient
 from ingestors.core.load import load_snapshot
-from ingestors.core.offline import SampleTransport
 from ingestors.core.registry import Record, Reject, Source
+from ingestors.core.replay import offline_transport
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 from ingestors.core.state import RunResult
 
@@ -162,8 +162,8 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
     store = SnapshotStore(settings.raw_dir)
-    if offline and transport is None:
-        transport = SampleTransport(source.name, source.plan.sample_routes, settings.samples_dir)
+    if offline and transport is None:  # the samples, or a replay of real captures (CADENA_REPLAY_DIR)
+        transport = offline_transport(source.name, source.plan.sample_routes, settings.samples_dir)
     client = HttpClient(
         user_agent=settings.user_agent,
         timeout_s=source.plan.timeout_s or settings.http_timeout_s,

@@ -6,9 +6,17 @@ A publication is a folder ``warehouse/publications/<id>/`` holding
   in DuckDB's v1.4 storage format, so that older readers open it too (the
   `duckdb` CLI from PyPI, BI drivers that lag behind);
 * ``exports/<mart>.parquet`` and ``exports/<mart>.csv`` for every mart
-  (``dim_``, ``fct_``, ``bridge_``, ``mart_`` tables);
+  (``dim_``, ``fct_``, ``bridge_``, ``mart_`` tables), each with a ``licence``
+  column: the licence of the row's source where the mart names it
+  (``source_name``, or the ``sources`` list), else the licences of every
+  source the mart is built from. Rows that come only from a source whose rows
+  are licensed to the user (the funding exports) are left out of the exports
+  unless ``CADENA_EXPORT_LICENSED=1`` (the database keeps them: it is the
+  user's own copy);
 * ``manifest.json``: publication time, the snapshot of every source table,
-  row counts, dbt and DuckDB versions, the git commit.
+  row counts, the licence of every source and the licences behind each
+  exported mart, the rows left out and why, dbt and DuckDB versions, the git
+  commit.
 
 The folder is built under a temporary name, checked (it opens and has the
 marts), then renamed. The files analysts open are then swapped in atomically
@@ -26,7 +34,8 @@ import os
 import shutil
 import subprocess
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -56,6 +65,45 @@ class PublishError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class ExportPolicy:
+    """What the exports say about licences, and which rows they leave out (the callers fill it from the sources)."""
+
+    licences: Mapping[str, str] = field(default_factory=dict)  # source name -> licence text
+    mart_sources: Mapping[str, Sequence[str]] = field(default_factory=dict)  # mart -> sources it is built from
+    restricted_sources: frozenset[str] = frozenset()  # rows only from these stay out of the exports...
+    include_restricted: bool = False  # ...unless the user says they may be exported
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _export_query(con, name: str, policy: ExportPolicy) -> tuple[str, str, list[str]]:
+    """The select that exports mart ``name`` with its licence column, the filter it applies, and the licences."""
+    columns = {r[0]: r[1] for r in con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = 'main' "
+        "and table_name = ?", [name]).fetchall()}
+    mapping = "map {" + ", ".join(f"{_sql_text(k)}: {_sql_text(v)}" for k, v in sorted(policy.licences.items())) + "}"
+    upstream = sorted({policy.licences[s] for s in policy.mart_sources.get(name, ()) if s in policy.licences})
+    fallback = _sql_text("; ".join(upstream)) if upstream else "null"
+    restricted = "[" + ", ".join(_sql_text(s) for s in sorted(policy.restricted_sources)) + "]"
+    keep = "true"
+    if "source_name" in columns and policy.licences:
+        licence = f"coalesce({mapping}[source_name], {fallback})"
+        if not policy.include_restricted and policy.restricted_sources:
+            keep = f"not list_contains({restricted}, coalesce(source_name, ''))"
+    elif "sources" in columns and columns["sources"].endswith("[]") and policy.licences:
+        licence = (f"coalesce(nullif(array_to_string(list_sort(list_distinct(list_filter(list_transform(sources, "
+                   f"lambda s: {mapping}[s]), lambda x: x is not null))), '; '), ''), {fallback})")
+        if not policy.include_restricted and policy.restricted_sources:
+            keep = f"not (len(sources) > 0 and list_has_all({restricted}, sources))"
+    else:
+        licence = fallback
+    query = f'select *, {licence} as licence from main."{name}" where {keep}'
+    return query, keep, upstream
+
+
 def publications_dir(published_db: Path) -> Path:
     return published_db.parent / "publications"
 
@@ -75,8 +123,11 @@ def _git_commit(repo: Path) -> str | None:
     return out.stdout.strip() or None
 
 
-def _build_folder(working_db: Path, folder: Path) -> tuple[int, dict[str, int], list[dict]]:
-    """Copy the database and write the exports into ``folder``; returns tables, row counts, snapshots."""
+def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = None
+                  ) -> tuple[int, dict[str, int], list[dict], dict]:
+    """Copy the database and write the exports into ``folder``; returns tables, row counts, snapshots, and what
+    the exports say about licences (licences per mart, rows left out)."""
+    policy = policy or ExportPolicy()
     db = folder / DB_NAME
     exports = folder / "exports"
     exports.mkdir(parents=True)
@@ -92,11 +143,15 @@ def _build_folder(working_db: Path, folder: Path) -> tuple[int, dict[str, int], 
         if missing:
             raise PublishError(f"publish: the build has no {', '.join(missing)}; keeping the last publication")
         tables = con.execute("select count(*) from information_schema.tables").fetchone()[0]
-        rows = {}
+        rows, mart_licences, left_out = {}, {}, {}
         for name in (n for n in names if n.startswith(MART_PREFIXES)):
             rows[name] = con.execute(f'select count(*) from main."{name}"').fetchone()[0]
-            con.execute(f"copy main.\"{name}\" to '{exports / (name + '.parquet')}' (format parquet)")
-            con.execute(f"copy main.\"{name}\" to '{exports / (name + '.csv')}' (format csv, header true)")
+            query, keep, mart_licences[name] = _export_query(con, name, policy)
+            exported = con.execute(f'select count(*) from main."{name}" where {keep}').fetchone()[0]
+            if exported < rows[name]:
+                left_out[name] = rows[name] - exported
+            con.execute(f"copy ({query}) to '{exports / (name + '.parquet')}' (format parquet)")
+            con.execute(f"copy ({query}) to '{exports / (name + '.csv')}' (format csv, header true)")
         snapshots = [
             {"source": s, "table": t, "snapshot_id": snap, "retrieved_at": ret.isoformat(), "sample": sample}
             for s, t, snap, ret, sample in con.execute("""
@@ -105,7 +160,15 @@ def _build_folder(working_db: Path, folder: Path) -> tuple[int, dict[str, int], 
                 order by source, table_name""").fetchall()
         ] if "load_log" in {r[0] for r in con.execute(
             "select table_name from information_schema.tables where table_schema = 'meta'").fetchall()} else []
-    return tables, rows, snapshots
+    licensing = {
+        "licences": {s["source"]: policy.licences.get(s["source"]) for s in snapshots},
+        "mart_licences": mart_licences,
+        "licensed_rows_exported": policy.include_restricted,
+        "rows_left_out_of_exports": {"reason": "licensed to the user, not for redistribution "
+                                               "(set CADENA_EXPORT_LICENSED=1 to export them)",
+                                     "sources": sorted(policy.restricted_sources), "rows": left_out},
+    }
+    return tables, rows, snapshots, licensing
 
 
 def _point_at(published_db: Path, folder: Path) -> None:
@@ -135,7 +198,7 @@ def current_publication(published_db: Path) -> str | None:
     return current.read_text().strip() if current.is_file() else None
 
 
-def publish(working_db: Path, published_db: Path, *, keep: int = 5) -> Publication:
+def publish(working_db: Path, published_db: Path, *, keep: int = 5, policy: ExportPolicy | None = None) -> Publication:
     """Build a new publication from ``working_db`` and make it the one analysts open."""
     if not working_db.is_file():
         raise PublishError(f"publish: no working database at {working_db}; run a build first")
@@ -145,8 +208,9 @@ def publish(working_db: Path, published_db: Path, *, keep: int = 5) -> Publicati
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{publication_id}.{uuid.uuid4().hex}.tmp"
     try:
-        tables, rows, snapshots = _build_folder(working_db, tmp)
+        tables, rows, snapshots, licensing = _build_folder(working_db, tmp, policy)
         manifest = {
+            **licensing,
             "publication_id": publication_id,
             "published_at": published_at.isoformat(),
             "database": DB_NAME,

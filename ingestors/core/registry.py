@@ -147,6 +147,7 @@ class Source:
     parse: Callable[..., Iterable[Record | Reject]]
     plan: FetchPlan = field(default_factory=FetchPlan)
     requires_env: tuple[str, ...] = ()  # without these variables the source is skipped
+    licensed_rows: bool = False  # its rows are licensed to the user: left out of published exports unless allowed
 
     @property
     def schema(self) -> str:

@@ -34,6 +34,7 @@ from typing import Any
 from ingestors.core.errors import PayloadError
 
 SIDECAR = "_snapshot.json"
+BLOBS = "_blobs"  # one hard link per distinct payload, shared by the snapshots that hold it
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,35 @@ class SnapshotStore:
     def source_dir(self, source: str) -> Path:
         return self.root / source
 
+    @property
+    def blobs_dir(self) -> Path:
+        return self.root / BLOBS
+
+    def share(self, path: Path, sha256: str) -> None:
+        """Store each distinct payload once: a file whose bytes an earlier snapshot already holds becomes
+        a hard link to that copy (``raw/_blobs/<sha256>``), so a daily snapshot of an unchanged 150 MB price
+        file beside one changed file costs the changed file only. Readers see ordinary files."""
+        blob = self.blobs_dir / sha256[:2] / sha256
+        try:
+            if blob.is_file():
+                link = path.with_name(f".{path.name}.link")
+                os.link(blob, link)
+                os.replace(link, path)
+            else:
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, blob)
+        except OSError:  # a filesystem without hard links: keep the plain copy
+            pass
+
+    def sweep_blobs(self) -> int:
+        """Drop stored payloads no snapshot uses any more (after snapshots were pruned); returns how many."""
+        dropped = 0
+        for blob in self.blobs_dir.glob("*/*") if self.blobs_dir.is_dir() else ():
+            if blob.stat().st_nlink == 1:
+                blob.unlink()
+                dropped += 1
+        return dropped
+
     def list(self, source: str) -> list[str]:
         folder = self.source_dir(source)
         if not folder.is_dir():
@@ -248,6 +278,8 @@ class SnapshotWriter:
             "files": [asdict(self.files[n]) for n in sorted(self.files)],
         }
         (self.tmp / SIDECAR).write_text(json.dumps(meta, indent=2, sort_keys=True))
+        for name, info in self.files.items():
+            self.store.share(self.tmp / name, info.sha256)
         final = self.store.source_dir(self.source) / snapshot_id
         os.replace(self.tmp, final)
         return self.store.open(self.source, snapshot_id)

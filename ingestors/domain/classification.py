@@ -1,16 +1,25 @@
 """Layer classification: which layers of the value chain an organisation is in.
 
 The rules are data (the dbt seed ``layer_rules.csv``): each maps a YC tag, a YC
-industry, a keyword in the description, or a Wikidata class to a layer (and
-sub-layer) with a weight, and may mark an *AI signal*. An organisation joins a
+industry, a keyword in the description (in English, Spanish or Portuguese:
+Wikidata labels and descriptions arrive in the country's language), a Wikidata
+class label, or a Wikidata class or industry QID to a layer (and sub-layer)
+with a weight, and may mark an *AI signal*. An organisation joins a
 layer when its matched weights for that layer reach 1.0. A rule that
 ``requires_ai`` counts only when the organisation shows an AI signal: a YC
 fintech without AI is not an AI application and must not inflate that layer.
-Organisations with an AI signal but no layer are kept as *unclassified*; those
+A *fallback* rule (a company with an AI signal and a product is an AI
+application) counts only when no more specific layer fits. Organisations with
+an AI signal but no layer are kept as *unclassified*; those
 with no AI signal and no infrastructure role are outside the chain. Curator
 memberships in the registry override all of this (see dbt).
 
-Every membership keeps its evidence: the rules that fired.
+Every membership keeps its evidence: the rules that fired for its layer, and
+the AI-signal rules that let a ``requires_ai`` rule count.
+
+Trap: "ai" is a word in English and a domain ending. Before keyword rules read
+a description, URLs and domain-like names are taken out ("delt.ai is a digital
+bank" must not read as an AI company; "IA" or "AI-native" still do).
 """
 
 from __future__ import annotations
@@ -24,6 +33,17 @@ from functools import cached_property
 THRESHOLD = 1.0
 
 
+_URL_RE = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+_DOMAIN_RE = re.compile(
+    r"\b[\w-]+(?:\.[\w-]+)*\.(?:ai|com|io|co|app|la|mx|br|cl|ar|pe|net|org|dev|tech)\b", re.IGNORECASE
+)
+
+
+def strip_domains(text: str) -> str:
+    """'delt.ai is a digital bank; see https://delt.ai' -> ' is a digital bank; see '."""
+    return _DOMAIN_RE.sub(" ", _URL_RE.sub(" ", text))
+
+
 def slug(text: str) -> str:
     """'Artificial Intelligence' -> 'artificial-intelligence'; 'Real Estate and Construction' alike."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -32,14 +52,14 @@ def slug(text: str) -> str:
 @dataclass(frozen=True)
 class Rule:
     rule_id: str
-    field: str  # tag | industry | keyword | wikidata_class
+    field: str  # tag | industry | keyword | wikidata_class | wikidata_qid
     pattern: str
     layer_code: str | None
     sub_layer_code: str | None
     weight: float
     ai_signal: bool
     requires_ai: bool
-
+    fallback: bool = False  # counts only when no other layer (hardware aside) fits
     @cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern, re.IGNORECASE)
@@ -47,9 +67,11 @@ class Rule:
     def matches(self, item: OrgFeatures) -> bool:
         if self.field == "keyword":
             return bool(self.regex.search(item.text))
+        if self.field == "wikidata_qid":  # classes may hold QIDs (Q3918) beside labels
+            return self.pattern.upper() in {v.upper() for v in item.classes}
         values = {"tag": item.tags, "industry": item.industries, "wikidata_class": item.classes}[self.field]
-        if self.field == "wikidata_class":
-            return any(self.pattern.lower() in v.lower() for v in values)
+        if self.field == "wikidata_class":  # a substring of a label; '|' separates alternatives
+            return any(p in v.lower() for p in self.pattern.lower().split("|") for v in values)
         # YC writes "Artificial Intelligence", "Developer Tools"; rules say artificial-intelligence.
         pattern = slug(self.pattern)
         return any(slug(v) == pattern for v in values)
@@ -62,7 +84,7 @@ def rules_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Rule]:
     return [
         Rule(str(r["rule_id"]), str(r["field"]), str(r["pattern"]), (r.get("layer_code") or None),
              (r.get("sub_layer_code") or None), float(r.get("weight") or 0), flag(r.get("ai_signal")),
-             flag(r.get("requires_ai")))
+             flag(r.get("requires_ai")), flag(r.get("fallback")))
         for r in rows
     ]
 
@@ -77,7 +99,8 @@ class OrgFeatures:
 
     @property
     def text(self) -> str:
-        return self.description or ""
+        """The description with URLs and domain-like names (delt.ai, konta.com) taken out."""
+        return strip_domains(self.description or "")
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,7 @@ class Classification:
     key: str
     has_ai_signal: bool
     memberships: tuple[Membership, ...] = field(default=())
+    ai_signal_rules: tuple[str, ...] = ()  # the AI-signal rules that fired
 
     @property
     def in_value_chain(self) -> bool:
@@ -109,7 +133,8 @@ def classify(item: OrgFeatures, rules: Sequence[Rule]) -> Classification:
     """Layers for one organisation: a sub-layer when its own rules reach the threshold, else the
     layer when all its rules together do."""
     fired = [r for r in rules if r.matches(item)]
-    ai = any(r.ai_signal for r in fired)
+    signals = tuple(r.rule_id for r in fired if r.ai_signal)
+    ai = bool(signals)
     by_layer: dict[str, list[Rule]] = defaultdict(list)
     for r in fired:
         if r.layer_code and (ai or not r.requires_ai):
@@ -122,10 +147,21 @@ def classify(item: OrgFeatures, rules: Sequence[Rule]) -> Classification:
         for sub in subs:
             own = [r for r in layer_rules if r.sub_layer_code == sub]
             if sum(r.weight for r in own) >= THRESHOLD:
-                sub_members.append(Membership(layer, sub, sum(r.weight for r in own), tuple(r.rule_id for r in own)))
+                sub_members.append(Membership(layer, sub, sum(r.weight for r in own), _evidence(own, signals)))
         total = sum(r.weight for r in layer_rules)
         if sub_members:
             members += sub_members
         elif total >= THRESHOLD:
-            members.append(Membership(layer, None, total, tuple(r.rule_id for r in layer_rules)))
-    return Classification(item.key, ai, tuple(members))
+            members.append(Membership(layer, None, total, _evidence(layer_rules, signals)))
+    specific = {m.layer_code for m in members if m.layer_code not in ("applications", "hardware_infrastructure")}
+    if specific:  # a foundation-model lab or an MLOps platform is not also an application by the fallback rules
+        fallback_ids = {r.rule_id for r in rules if r.fallback} | set(signals)
+        members = [m for m in members
+                   if not (m.layer_code == "applications" and set(m.evidence) <= fallback_ids)]
+    return Classification(item.key, ai, tuple(members), signals)
+
+
+def _evidence(layer_rules: Sequence[Rule], signals: tuple[str, ...]) -> tuple[str, ...]:
+    """The layer's rules, then the AI-signal rules (those that let a requires_ai rule count, or that vote)."""
+    own = tuple(r.rule_id for r in layer_rules)
+    return own + tuple(s for s in signals if s not in own)

@@ -5,8 +5,13 @@ file records the organisation's type, headquarters, website and identifiers,
 its layers in the value chain with the evidence for each, its dependencies on
 other organisations, data-center capacity announcements, GPU deployments and
 funding rounds.
-Every fact carries a source (a URL or a publication, and a date where known)
-and, where it applies, a confidence (reported, estimated, claimed).
+Every fact carries a source: the URL (http or https) of a public page that
+states it and the date of that page, optionally the publication's name; and,
+where it applies, a confidence (reported, estimated, claimed). A fact without
+both a URL and a date is refused. ``presence`` lists the countries where the
+organisation operates (headquarters, office, facility, cloud region, cable
+landing, cluster), each with its evidence: presence, not headquarters, is
+where capacity sits.
 
 ``cadena registry check`` validates every file and prints errors that name the
 file, the line and the field. The source ``curated_registry`` loads the files
@@ -22,19 +27,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingestors.core.config import REPO_ROOT
+from ingestors.domain.countries import ISO3166_ALPHA2
 
 REGISTRY_DIR = REPO_ROOT / "warehouse" / "registry" / "organizations"
 LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"
 SUB_LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_sub_layers.csv"
 
-OrgType = Literal["startup", "corporate", "university", "public_institute", "non_profit", "government"]
+OrgType = Literal["startup", "corporate", "university", "public_institute", "non_profit", "government", "investor"]
 Confidence = Literal["reported", "estimated", "claimed"]
+PresenceKind = Literal["headquarters", "office", "facility", "cloud_region", "cable_landing", "cluster"]
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -50,28 +57,42 @@ def sub_layer_codes() -> frozenset[tuple[str, str]]:
         return frozenset((row["layer_code"], row["sub_layer_code"]) for row in csv.DictReader(fh))
 
 
+def _iso_country(value: str) -> str:
+    if value not in ISO3166_ALPHA2:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_iso_country)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Evidence(_Strict):
-    """Where a fact comes from: a URL, or a publication, or both; a date where known."""
+    """Where a fact comes from: the public page that states it (``url``) and that page's date.
 
-    url: str | None = None
+    Both are required, so every fact can be checked by opening one page. ``date`` is the page's publication
+    date (or, for a page that is kept up to date, such as a list of cloud regions, the day it was read).
+    ``publication`` optionally names the outlet or report (e.g. "Cushman & Wakefield, Americas Data Center
+    Update H2 2024").
+    """
+
+    url: str
     publication: str | None = None
-    date: dt.date | None = None
+    date: dt.date
 
-    @model_validator(mode="after")
-    def _one_of(self) -> Evidence:
-        if not (self.url or self.publication):
-            raise ValueError("a source needs a url or a publication")
-        if self.url and not self.url.startswith(("http://", "https://")):
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
             raise ValueError("url must start with http:// or https://")
-        return self
+        return value
 
 
 class Headquarters(_Strict):
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     city: str | None = None
 
 
@@ -104,7 +125,7 @@ class Dependency(_Strict):
 
 class CapacityAnnouncement(_Strict):
     site: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     city: str | None = None
     mw: float = Field(gt=0)
     status: Literal["operating", "under_construction", "planned", "announced"]
@@ -116,7 +137,7 @@ class CapacityAnnouncement(_Strict):
 
 class GpuDeployment(_Strict):
     site: str
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: CountryCode
     gpu_model: str
     gpu_count: int = Field(gt=0)
     status: Literal["operating", "planned", "announced"]
@@ -139,6 +160,16 @@ class FundingRound(_Strict):
     source: Evidence
 
 
+class Presence(_Strict):
+    """A country where the organisation operates, and how: its capacity sits where its facilities are."""
+
+    country: CountryCode
+    kind: PresenceKind
+    city: str | None = None
+    note: str | None = None
+    source: Evidence
+
+
 class Organization(_Strict):
     id: str
     name: str
@@ -152,6 +183,7 @@ class Organization(_Strict):
     huggingface: str | None = None
     description: str | None = None
     layers: list[LayerMembership] = []
+    presence: list[Presence] = []
     dependencies: list[Dependency] = []
     capacity: list[CapacityAnnouncement] = []
     gpu_deployments: list[GpuDeployment] = []

@@ -48,6 +48,18 @@ class LayerMembership(Row):
     evidence_date: date | None
 
 
+class Presence(Row):
+    organization_id: str
+    presence_index: int
+    country_code: str
+    presence_kind: str
+    city: str | None
+    note: str | None
+    source_url: str | None
+    source_publication: str | None
+    source_date: date | None
+
+
 class Dependency(Row):
     from_organization_id: str
     to_organization_id: str
@@ -146,6 +158,11 @@ def parse(snapshot) -> Iterator[Record | Reject]:
                 "organization_id": org.id, "layer_code": m.layer, "sub_layer_code": m.sub_layer or "",
                 "confidence": m.confidence, **_evidence("evidence", m.source),
             }, record_id=f"{rel}#layers/{m.layer}/{m.sub_layer or ''}", record_url=m.source.url)
+        for i, p in enumerate(org.presence):
+            yield Record("organization_presence", {
+                "organization_id": org.id, "presence_index": i, "country_code": p.country,
+                "presence_kind": p.kind, "city": p.city, "note": p.note, **_evidence("source", p.source),
+            }, record_id=f"{rel}#presence/{i}", record_url=p.source.url)
         for i, dep in enumerate(org.dependencies):
             data = {"from_organization_id": org.id, "to_organization_id": dep.to, "kind": dep.kind,
                     "note": dep.note, **_evidence("source", dep.source)}
@@ -181,8 +198,8 @@ SOURCE = Source(
     family="organisations",
     title="Curated registry",
     endpoint='the YAML files in `warehouse/registry/organizations/` (no network)',
-    description="Organisations, their value-chain layers with evidence, dependencies, capacity and GPU "
-                "announcements, kept by hand in warehouse/registry/organizations/*.yaml.",
+    description="Organisations, their value-chain layers and countries of presence with evidence, dependencies, "
+                "capacity and GPU announcements, kept by hand in warehouse/registry/organizations/*.yaml.",
     homepage="https://github.com/cadena-latam/cadena/tree/main/warehouse/registry/organizations",
     licence="CC BY 4.0 (Cadena contributors); each fact cites its own source",
     cadence="daily",
@@ -190,6 +207,9 @@ SOURCE = Source(
         Table("organizations", Organization, ("organization_id",), "One organisation per registry file."),
         Table("organization_layers", LayerMembership, ("organization_id", "layer_code", "sub_layer_code"),
               "Layer memberships with their evidence."),
+        Table("organization_presence", Presence, ("organization_id", "presence_index"),
+              "Countries where each organisation operates (headquarters, office, facility, cloud region, cable "
+              "landing, cluster), with evidence.", min_rows=0),
         Table("organization_dependencies", Dependency, ("from_organization_id", "to_organization_id", "kind"),
               "Who runs on, builds on, partners with or is owned by whom.", min_rows=0),
         Table("capacity_announcements", Capacity, ("organization_id", "announcement_index"),

@@ -16,7 +16,13 @@ Format traps:
   when at least one of them is a LatAm country (``ingestors.domain.countries``);
 * flags are ``Yes``/``No``/``Unclear`` ("Single cluster?") or ``TRUE``/empty
   ("Include in Standard Analysis"): ``Unclear`` and empty become null;
-* sources sit in ``Source 1`` ... ``Source 5`` (any ``Source N`` column is read).
+* sources sit in ``Source 1`` ... ``Source 5`` (any ``Source N`` column is read);
+* an upgrade is a new row: the later row names the earlier in "Builds Upon",
+  and the earlier names the later in "Superseded by" once the upgrade operates
+  (https://epoch.ai/data/gpu-clusters-documentation/records). Both rows stay
+  "Existing", so a sum over existing rows counts the upgraded cluster twice
+  unless superseded rows are left out (``fct_gpu_clusters``). A later phase
+  that is still planned names its earlier phase in "Builds Upon" only.
 
 A kept row whose number, date or flag cannot be read is quarantined with the
 column and the value named.
@@ -49,6 +55,8 @@ TEXT_COLUMNS = {
     "location": "Location",
     "users": "Users",
     "chip_type": "Chip type (primary)",
+    "builds_upon": "Builds Upon",
+    "superseded_by": "Superseded by",
 }
 NUMBER_COLUMNS = {
     "chip_quantity": "Chip quantity (primary)",
@@ -98,6 +106,8 @@ class Cluster(Row):
     location: str | None
     users: str | None
     chip_type: str | None
+    builds_upon: str | None  # the earlier cluster this one upgrades (its name)
+    superseded_by: str | None  # the later cluster that upgrades this one (its name)
     chip_quantity: float | None
     total_ai_chips: float | None
     h100_equivalents: float | None

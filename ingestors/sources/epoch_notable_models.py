@@ -19,7 +19,14 @@ The file has the same traps as Epoch's GPU clusters CSV
   share it; Epoch's lists do not always line up one to one).
   ``countries`` and ``organization_categories`` keep that order;
   ``country_iso2s`` holds the LatAm ones, deduplicated. "Organization" stays
-  one text (names themselves may contain commas);
+  one text, and is also split into ``organizations``;
+* an organisation's own country is the country at its position
+  (``organization_country_iso2s``), and only when the two lists line up one
+  to one: in the real file a 2013 image classifier lists six organisations
+  and "Argentina,Netherlands,Netherlands,France,France,France", and only the
+  first is Argentine. When they do not line up (about one row in nine) no
+  organisation gets a country from the row: a co-developer's country is never
+  borrowed;
 * "Link" may hold several URLs separated by newlines, spaces or commas: the
   cell is kept as is and the record's URL is the first of them.
 
@@ -35,6 +42,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
+from ingestors.domain.countries import lookup_name
 
 # Private helpers of the GPU clusters source, shared on purpose (same publisher, same quirks).
 from ingestors.domain.numbers import parse_number
@@ -87,6 +95,8 @@ class NotableModel(Row):
     organization_categories: list[str]  # one per organisation, in the order Epoch lists them
     countries: list[str]  # every country named, one per organisation (may repeat)
     country_iso2s: list[str]  # the LatAm ones among countries, deduplicated, in order
+    organizations: list[str]  # "Organization" split on commas, in order
+    organization_country_iso2s: list[str | None]  # each one's own LatAm country by position; null outside LatAm
     publication_date: date | None
     domain: list[str]
     task: list[str]
@@ -107,6 +117,15 @@ def first_url(link: str | None) -> str | None:
     """The first http(s) URL in a Link cell, if any."""
     m = _URL.search(link or "")
     return m[0] if m else None
+
+
+def own_countries(organizations: list[str], countries: list[str]) -> list[str | None]:
+    """Each organisation's own LatAm country (ISO2) by position; None when it is not in LatAm,
+    and None for all when the two lists do not line up one to one."""
+    if len(organizations) != len(countries):
+        return [None] * len(organizations)
+    found = [lookup_name(name) for name in countries]
+    return [country.iso2 if country else None for country in found]
 
 
 def _resolve(header: list[str], names: tuple[str, ...]) -> str | None:
@@ -135,6 +154,8 @@ def _model(row: dict[str, str], columns: dict[str, str], names: list[str], iso2s
     """The table row for one CSV row; raises RecordError naming the column that cannot be read."""
     data: dict = {"model": row[columns["model"]].strip(), "countries": names, "country_iso2s": iso2s}
     data.update({field: clean_text(row[columns[field]]) for field in TEXT_COLUMNS})
+    data["organizations"] = _split(data["organization"])
+    data["organization_country_iso2s"] = own_countries(data["organizations"], names)
     for field in (*LIST_COLUMNS, *OPTIONAL_LIST_COLUMNS):
         data[field] = _split(row[columns[field]]) if field in columns else []
     data.update({field: parse_number(columns[field], row[columns[field]]) for field in NUMBER_COLUMNS})

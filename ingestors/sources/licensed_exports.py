@@ -437,6 +437,7 @@ SOURCE = Source(
                 "by column: organisation, date, round type, amount and currency, investors. Marked licensed.",
     homepage="https://github.com/cadena-latam/cadena/tree/main/ingestors/samples/licensed_exports",
     licence="the user's own licence with the vendor: not for redistribution",
+    licensed_rows=True,
     cadence="monthly",
     tables=(
         Table(TABLE, Round, ("export_file", "row_number"),

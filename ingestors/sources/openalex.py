@@ -51,8 +51,14 @@ Traps:
 Limits: OpenAlex has required a (free) API key since 13 February 2026; without
 one a client gets a small daily allowance (documented as $0.01-$0.10 of usage,
 i.e. 100-1,000 list requests), with one $1 a day (10,000 list requests), and
-at most 100 requests per second. A live refresh costs two requests per country
-(98) plus the institution lookups (about 40-60): set ``OPENALEX_API_KEY``.
+at most 100 requests per second. A live refresh with a key costs two requests
+per country (98) plus the institution lookups (about 40-60). Without
+``OPENALEX_API_KEY`` the fetch stays inside the keyless allowance
+(:data:`KEYLESS_BUDGET` requests): the yearly counts of every country (49),
+then the institutions of the countries with most AI research, in
+:data:`INSTITUTION_PRIORITY` order, while the worst case (200 new institutions a
+country, 50 a lookup) still fits; it logs which countries it left out and
+names the key to set.
 OpenAlex documents the key as an ``api_key=`` query parameter, but every query
 parameter lands in the snapshot sidecar, so the key is sent as an
 ``Authorization: Bearer`` header instead, which OpenAlex also accepts. The
@@ -70,6 +76,7 @@ therefore all show the same numbers.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
@@ -81,6 +88,8 @@ from pydantic import Field
 from ingestors.core.config import secret
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain.countries import by_iso2, latam
+
+log = logging.getLogger(__name__)
 
 NAME = "openalex"
 HOST = "api.openalex.org"
@@ -97,6 +106,10 @@ BY_INSTITUTION = "authorships.institutions.lineage"
 LOOKUP_BATCH = 50  # values in one OR filter
 LOOKUP_FIELDS = "id,display_name,country_code,type,ror"
 SAMPLE_COUNTRIES = ("BR", "CL", "MX")  # the countries of ingestors/samples/openalex/, fetched offline
+KEYLESS_BUDGET = 90  # requests a keyless refresh may send (the allowance is about 100 a day)
+# Without a key, institutions are fetched for these first (the largest AI research output of the region).
+INSTITUTION_PRIORITY = ("BR", "MX", "AR", "CL", "CO", "PE", "EC", "UY", "CU", "VE", "CR")
+MAX_GROUPS = 200  # a group_by answer holds at most this many groups
 
 YEAR_TABLE = "works_by_country_year"
 INSTITUTION_TABLE = "institutions"
@@ -178,19 +191,41 @@ def fetch(ctx) -> None:
     headers = {"Authorization": f"Bearer {key}"} if key else None  # never in params: the sidecar records them
     mailto = {"mailto": ctx.settings.contact}
     countries = SAMPLE_COUNTRIES if ctx.offline else tuple(sorted(c.iso2 for c in latam()))
-    ids: set[str] = set()
     for iso2 in countries:
-        filt = works_filter(iso2, first, last)
         ctx.get(works_file("year", iso2), WORKS_URL,
-                params={"filter": filt, "group_by": BY_YEAR, **mailto}, headers=headers)
+                params={"filter": works_filter(iso2, first, last), "group_by": BY_YEAR, **mailto}, headers=headers)
+    ids: set[str] = set()
+    chosen = institution_countries(countries, keyless=not key and not ctx.offline)
+    for iso2 in chosen:
         body = ctx.get(works_file("institution", iso2), WORKS_URL,
-                       params={"filter": filt, "group_by": BY_INSTITUTION, **mailto}, headers=headers)
+                       params={"filter": works_filter(iso2, first, last), "group_by": BY_INSTITUTION, **mailto},
+                       headers=headers)
         ids |= _institution_ids(body)
+    if len(chosen) < len(countries):
+        log.warning("openalex: no %s set, so institutions were fetched for %s only (the keyless allowance is "
+                    "about 100 requests a day); set %s for every country", KEY_ENV, ", ".join(chosen), KEY_ENV)
     for n, batch in enumerate(_batches(ids), 1):
         ctx.get(lookup_file(n), INSTITUTIONS_URL,
                 params={"filter": "openalex:" + "|".join(batch), "select": LOOKUP_FIELDS,
                         "per_page": LOOKUP_BATCH, **mailto},
                 headers=headers)
+
+
+def institution_countries(countries: tuple[str, ...], *, keyless: bool) -> tuple[str, ...]:
+    """The countries whose institutions are fetched: all of them with a key; without one, as many of the
+    priority countries as fit :data:`KEYLESS_BUDGET` in the worst case (the yearly counts come first)."""
+    if not keyless:
+        return countries
+    ordered = [c for c in INSTITUTION_PRIORITY if c in countries]
+    ordered += [c for c in countries if c not in ordered]
+    chosen: list[str] = []
+    for iso2 in ordered:
+        k = len(chosen) + 1
+        worst_lookups = -(-k * MAX_GROUPS // LOOKUP_BATCH)
+        if len(countries) + k + worst_lookups > KEYLESS_BUDGET:
+            break
+        chosen.append(iso2)
+    return tuple(chosen)
 
 
 # --- parse ------------------------------------------------------------------------------------

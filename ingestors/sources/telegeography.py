@@ -366,7 +366,7 @@ SOURCE = Source(
     description="Submarine cables with at least one landing point in LatAm, all their landing points "
                 "(LatAm or not) and which cable lands where (API v3).",
     homepage="https://www.submarinecablemap.com",
-    licence="TeleGeography Submarine Cable Map, CC BY-SA 4.0 (https://www.submarinecablemap.com)",
+    licence="TeleGeography Submarine Cable Map, CC BY-NC-SA 4.0 (https://www.submarinecablemap.com)",
     cadence="weekly",
     tables=(
         Table("cables", Cable, ("cable_id",),

@@ -80,6 +80,7 @@ LOGIN_URL = f"{SITE}/accounts/login/"
 SHEET = "top500"
 TABLE = "systems"
 SAMPLE_EDITION = (2025, 6)  # the edition of ingestors/samples/top500/, served offline
+OFFLINE_EDITIONS_TRIED = 12  # offline, editions tried newest first (six years)
 XLSX_ENV = config.TOP500_XLSX
 USERNAME_ENV, PASSWORD_ENV = config.TOP500_USERNAME, config.TOP500_PASSWORD
 
@@ -169,7 +170,7 @@ def _today() -> date:
 
 def fetch(ctx) -> None:
     if ctx.offline:
-        _download(ctx, SAMPLE_EDITION)
+        _download_newest_offline(ctx, _today())
     elif pattern := local_xlsx_setting():
         _add_local_files(ctx, pattern)
     elif credentials := login_credentials():
@@ -249,6 +250,22 @@ def _download_latest(ctx, today: date) -> None:
         if exc.status != 404:
             raise
         _download(ctx, previous_edition(edition))  # the newest list is not out yet
+
+
+def _download_newest_offline(ctx, today: date) -> None:
+    """Offline, the newest edition the offline transport has: the shipped sample
+    (``SAMPLE_EDITION``) or a replayed capture of another edition (see
+    ``ingestors.core.replay``); each missing edition answers 404."""
+    edition = latest_edition(today)
+    for _ in range(OFFLINE_EDITIONS_TRIED - 1):
+        try:
+            _download(ctx, edition)
+            return
+        except FetchError as exc:
+            if exc.status != 404:
+                raise
+        edition = previous_edition(edition)
+    _download(ctx, edition)
 
 
 # --- parse ------------------------------------------------------------------------------------
@@ -456,6 +473,7 @@ SOURCE = Source(
     parse=parse,
     plan=FetchPlan(
         rate_limits={HOST: 0.5},
-        sample_routes={f"{HOST}/lists/top500/*/download/TOP500_*.xlsx": file_name(SAMPLE_EDITION)},
+        # Only the sample's own edition: offline tries editions newest first until one answers.
+        sample_routes={download_url(SAMPLE_EDITION).removeprefix("https://"): file_name(SAMPLE_EDITION)},
     ),
 )

@@ -76,11 +76,20 @@ its own country, which is all a live answer holds anyway (the query pins
 ``?country``); bindings of other countries are skipped in a sample snapshot
 and quarantined in a live one (where they cannot legitimately occur).
 
+A country that fails alone: when one country's query times out (an HTTP 500
+after the retries, or a 200 cut off by a ``TimeoutException``), the other
+countries still load. The fetch then copies that country's last good answer
+from an earlier snapshot into this one as ``carried-<snapshot>-orgs-<ISO2>.json``;
+its rows load flagged ``is_stale`` with the snapshot they come from. With no
+earlier good answer it writes ``failed-orgs-<ISO2>.txt`` and the country's
+absence is a quarantine row naming it, not a failed source.
+
 Licence: Wikidata's data is CC0.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -92,6 +101,8 @@ from pydantic import Field
 from ingestors.core.errors import FetchError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain.countries import latam
+
+log = logging.getLogger(__name__)
 
 NAME = "wikidata"
 HOST = "query.wikidata.org"
@@ -153,10 +164,12 @@ INSTANCE_CLASS_TREES: dict[str, str] = {
 
 # The variables the parser reads; an answer missing one means the query and the parser disagree.
 VARS = ("org", "country", "matched_by", "label", "description", "hq_city", "website", "inception",
-        "dissolved", "industries", "instance_of", "aliases", "wikipedia")
+        "dissolved", "industries", "instance_of", "aliases", "wikipedia", "industry_qids", "instance_of_qids")
 
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 _FILE = re.compile(rf"^{FILE_PREFIX}([A-Z]{{2}})\.json$")
+_CARRIED = re.compile(rf"^carried-([^/]+?)-{FILE_PREFIX}([A-Z]{{2}})\.json$")
+_FAILED = re.compile(rf"^failed-{FILE_PREFIX}([A-Z]{{2}})\.txt$")
 _DATE = re.compile(r"^([+-]?)([0-9]{1,16})-([0-9]{2})-([0-9]{2})(?:T|$)")
 _TIMEOUT_MARKERS = (b"java.util.concurrent.TimeoutException", b"QueryTimeoutException")
 
@@ -179,6 +192,10 @@ class Organization(Row):
     # Appended to the agreed contract:
     country_iso2_all: list[str]  # every LatAm country the organisation matched, sorted; never empty
     dissolved: date | None  # P576 "dissolved, abolished or demolished date"
+    industry_qids: list[str] = []  # the QIDs of industry_labels' items (P452), for rules that match QIDs
+    instance_of_qids: list[str] = []  # the QIDs of instance_of_labels' items (P31)
+    is_stale: bool = False  # its country's query failed this time: the row comes from an earlier answer
+    stale_from_snapshot: str | None = None  # the snapshot that answer was taken in
 
 
 # --- fetch ------------------------------------------------------------------------------------
@@ -216,6 +233,8 @@ SELECT ?org ?country (MAX(?via) AS ?matched_by)
   (GROUP_CONCAT(DISTINCT ?classLabel; separator="\\t") AS ?instance_of)
   (GROUP_CONCAT(DISTINCT ?alias; separator="\\t") AS ?aliases)
   (SAMPLE(COALESCE(?wp1, ?wp2, ?wp3)) AS ?wikipedia)
+  (GROUP_CONCAT(DISTINCT STRAFTER(STR(?industry), "/entity/"); separator="\t") AS ?industry_qids)
+  (GROUP_CONCAT(DISTINCT STRAFTER(STR(?class), "/entity/"); separator="\t") AS ?instance_of_qids)
 WHERE {{
   {{
     SELECT DISTINCT ?org ?country ?via WHERE {{
@@ -254,8 +273,41 @@ def fetch(ctx) -> None:
             raise FetchError(NAME, ENDPOINT, f"no Wikidata QID for seed country {country.iso2}: "
                                              "add it to wikidata.COUNTRY_QIDS")
     for iso2 in sorted(c.iso2 for c in latam()):
-        ctx.get(file_name(iso2), ENDPOINT, params={"query": build_query(iso2), "format": "json"},
-                headers={"Accept": "application/sparql-results+json"})
+        try:
+            body = ctx.get(file_name(iso2), ENDPOINT, params={"query": build_query(iso2), "format": "json"},
+                           headers={"Accept": "application/sparql-results+json"})
+            reason = "the query timed out on the server (60 s limit)" if timed_out(body) else None
+        except FetchError as exc:
+            if ctx.offline:
+                raise
+            reason = str(exc)
+        if reason and not ctx.offline:
+            _keep_last_good_answer(ctx, iso2, reason)
+
+
+def timed_out(body: bytes) -> bool:
+    return any(marker in body for marker in _TIMEOUT_MARKERS)
+
+
+def _keep_last_good_answer(ctx, iso2: str, reason: str) -> None:
+    """Copy the country's last good answer from an earlier snapshot, or record that there is none."""
+    from ingestors.core.snapshots import SnapshotStore
+
+    store = SnapshotStore(ctx.settings.raw_dir)
+    for snapshot_id in reversed(store.list(NAME)):
+        earlier = store.open(NAME, snapshot_id)
+        for name in earlier.names():
+            m_carried = _CARRIED.match(name)
+            if name == file_name(iso2) or (m_carried and m_carried.group(2) == iso2):
+                body = earlier.read_bytes(name)
+                if timed_out(body):
+                    continue
+                origin = m_carried.group(1) if m_carried else snapshot_id
+                log.warning("wikidata: %s failed (%s); keeping its answer of snapshot %s", iso2, reason, origin)
+                ctx.add_file(f"carried-{origin}-{file_name(iso2)}", body, earlier.url_of(name))
+                return
+    log.warning("wikidata: %s failed (%s) and no earlier snapshot has a good answer for it", iso2, reason)
+    ctx.add_file(f"failed-{FILE_PREFIX}{iso2}.txt", reason.encode(), ENDPOINT)
 
 
 # --- parse ------------------------------------------------------------------------------------
@@ -384,7 +436,15 @@ def _organisation(binding: Mapping[str, Any], qid: str) -> dict[str, Any]:
         "aliases": _labels(binding, "aliases", drop=label),
         "wikipedia_url": _uri(binding, "wikipedia"),
         "dissolved": _date(binding, "dissolved"),
+        "industry_qids": _qids(binding, "industry_qids"),
+        "instance_of_qids": _qids(binding, "instance_of_qids"),
     }
+
+
+def _qids(binding: Mapping[str, Any], var: str) -> list[str]:
+    """A GROUP_CONCAT-ed list of QIDs (the label-free twin of industries / instance_of), sorted."""
+    items = {s.strip() for s in (_literal(binding, var) or "").split(SEPARATOR)}
+    return sorted((s for s in items if _QID.match(s)), key=lambda q: int(q[1:]))
 
 
 def _iso2_of(snapshot, name: str) -> str:
@@ -396,8 +456,21 @@ def _iso2_of(snapshot, name: str) -> str:
 
 def parse(snapshot) -> Iterator[Record | Reject]:
     candidates: dict[str, list[_Candidate]] = {}
-    for name in snapshot.names():
-        iso2 = _iso2_of(snapshot, name)
+    names = snapshot.names()
+    carried = {m.group(2): (name, m.group(1)) for name in names if (m := _CARRIED.match(name))}
+    for name in names:
+        if m := _FAILED.match(name):
+            why = snapshot.read_bytes(name).decode()[:200]
+            yield Reject(TABLE, name, f"{m.group(1)}: the country's query failed and no earlier snapshot has a good "
+                                      f"answer, so it has no rows this time ({why})", {"country_iso2": m.group(1)})
+            continue
+        stale_from = None
+        if m := _CARRIED.match(name):
+            iso2, stale_from = m.group(2), m.group(1)
+        else:
+            iso2 = _iso2_of(snapshot, name)
+            if iso2 in carried and timed_out(snapshot.read_bytes(name)):
+                continue  # its rows come from the carried answer
         wanted = COUNTRY_QIDS[iso2]
         for i, binding in enumerate(_results(snapshot, name)):
             record_id = f"{name}#{i}"
@@ -411,14 +484,15 @@ def parse(snapshot) -> Iterator[Record | Reject]:
                         continue  # offline: the one sample file answers every country
                     raise BindingError(f"country: {country} in the answer for {iso2} ({wanted})")
                 qid = _entity(binding, "org")
-                data = _organisation(binding, qid)
+                data = {**_organisation(binding, qid), "is_stale": stale_from is not None,
+                        "stale_from_snapshot": stale_from}
                 matched_by = _literal(binding, "matched_by") or "country"
             except BindingError as exc:
                 yield Reject(TABLE, record_id, str(exc), binding)
                 continue
             candidates.setdefault(qid, []).append(_Candidate(iso2, matched_by, data))
     for qid in sorted(candidates, key=lambda q: int(q[1:])):
-        found = sorted(candidates[qid], key=lambda c: (c.matched_by != "headquarters", c.iso2))
+        found = sorted(candidates[qid], key=lambda c: (c.data["is_stale"], c.matched_by != "headquarters", c.iso2))
         yield Record(
             TABLE,
             {**found[0].data, "country_iso2": found[0].iso2,

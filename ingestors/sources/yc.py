@@ -20,9 +20,19 @@ Each company is an object of 29 fields. Format traps:
 
 A company is kept when a LatAm country (``ingestors.domain.countries``) is named in
 ``regions`` or is the country of one of its ``all_locations``.
-``country_iso2s`` lists them in that order (regions first), deduplicated, and
-``hq_country_iso2`` is the first. "Latin America" is a region, not a country:
-a company whose only LatAm trace is that label is skipped.
+``country_iso2s`` lists them in that order (regions first), deduplicated.
+"Latin America" is a region, not a country: a company whose only LatAm trace
+is that label is skipped.
+
+``hq_country_iso2`` is the country of the first location, the city the
+directory lists first as the company's base: a LatAm country, or a country
+outside LatAm spelled as the directory spells it (``OTHER_COUNTRIES``: a
+company based in New York with an office in Mexico City is a US company).
+Only when the first location names no country Cadena can place ("Remote",
+none, or a spelling outside that list) is it the first LatAm country named.
+
+The directory states no founding year: ``launched_at`` is when the company
+launched on YC's directory, not when it was founded, so it is never used as one.
 
 A kept company whose ``id`` is not an integer, or whose ``launched_at`` is not
 unix seconds, is quarantined; wrong types elsewhere are caught by the row model.
@@ -66,12 +76,33 @@ class Company(Row):
     regions: list[str]
     all_locations: str | None
     country_iso2s: list[str]  # LatAm countries named in regions, then all_locations; deduplicated
-    hq_country_iso2: str | None  # the first of country_iso2s
+    hq_country_iso2: str | None  # the first location's country (any); if it names none, the first of country_iso2s
     launched_at: datetime | None
     is_hiring: bool | None
     nonprofit: bool | None
     top_company: bool | None
     yc_url: str | None
+
+
+# Countries outside LatAm as the directory spells them in ``all_locations`` (ISO 3166-1 alpha-2).
+OTHER_COUNTRIES = {
+    "USA": "US", "United States": "US", "Canada": "CA", "United Kingdom": "GB", "India": "IN",
+    "Nigeria": "NG", "Singapore": "SG", "France": "FR", "Indonesia": "ID", "Germany": "DE", "Israel": "IL",
+    "Pakistan": "PK", "United Arab Emirates": "AE", "Vietnam": "VN", "Kenya": "KE", "Denmark": "DK",
+    "South Korea": "KR", "Egypt": "EG", "Sweden": "SE", "Spain": "ES", "Australia": "AU", "Switzerland": "CH",
+    "Netherlands": "NL", "Portugal": "PT", "Italy": "IT", "Ireland": "IE", "Japan": "JP", "China": "CN",
+}
+
+
+def hq_country(all_locations: str | None, latam: list[str]) -> str | None:
+    """ISO2 of the first location's country; else (Remote, none, an unknown spelling) the first of ``latam``."""
+    first = next(iter(location_countries(all_locations)), None)
+    if first is not None:
+        if (country := lookup_name(first)) is not None:
+            return country.iso2
+        if first in OTHER_COUNTRIES:
+            return OTHER_COUNTRIES[first]
+    return latam[0] if latam else None
 
 
 def location_countries(all_locations: str | None) -> list[str]:
@@ -134,7 +165,7 @@ def _company(item: dict, iso2s: list[str]) -> dict:
         "regions": _list(item.get("regions")),
         "all_locations": _text(item.get("all_locations")),
         "country_iso2s": iso2s,
-        "hq_country_iso2": iso2s[0] if iso2s else None,
+        "hq_country_iso2": hq_country(item.get("all_locations"), iso2s),
         "launched_at": _launched_at(item.get("launched_at")),
         "is_hiring": item.get("isHiring"),
         "nonprofit": item.get("nonprofit"),

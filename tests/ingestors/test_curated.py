@@ -19,12 +19,14 @@ GOOD = textwrap.dedent("""\
     layers:
       - layer: applications
         source: {url: https://acme.example, date: 2025-01-02}
+    presence:
+      - {country: MX, kind: office, city: Monterrey, source: {url: https://acme.example/mx, date: 2025-02-03}}
     dependencies:
       - to: big-cloud
         kind: runs_on
-        source: {publication: Acme blog}
+        source: {url: https://acme.example/blog, publication: Acme blog, date: 2024-11-30}
     sources:
-      - url: https://acme.example
+      - {url: https://acme.example, date: 2025-01-02}
 """)
 CLOUD = textwrap.dedent("""\
     id: big-cloud
@@ -32,8 +34,8 @@ CLOUD = textwrap.dedent("""\
     type: corporate
     hq: {country: US}
     layers:
-      - {layer: hardware_infrastructure, sub_layer: cloud, source: {publication: Big Cloud regions}}
-    sources: [{publication: Big Cloud}]
+      - {layer: hardware_infrastructure, sub_layer: cloud, source: {url: https://big.example/regions, date: 2025-03-04}}
+    sources: [{url: https://big.example, date: 2025-03-04}]
 """)
 
 
@@ -64,7 +66,18 @@ def test_a_valid_registry_loads(tmp_path):
     (("country: BR", "country: Brazil"), "acme-ai.yaml:4: hq.country: String should match pattern"),
     (("type: startup", "type: unicorn"), "acme-ai.yaml:3: type: Input should be 'startup'"),
     (("source: {url: https://acme.example, date: 2025-01-02}", "source: {date: 2025-01-02}"),
-     "acme-ai.yaml:7: layers.0.source: Value error, a source needs a url or a publication"),
+     "acme-ai.yaml:7: layers.0.source.url: Field required"),
+    (("source: {url: https://acme.example, date: 2025-01-02}", "source: {url: https://acme.example}"),
+     "acme-ai.yaml:7: layers.0.source.date: Field required"),
+    (("source: {url: https://acme.example, date: 2025-01-02}", "source: {url: acme.example, date: 2025-01-02}"),
+     "acme-ai.yaml:7: layers.0.source.url: Value error, url must start with http:// or https://"),
+    (("source: {url: https://acme.example/mx, date: 2025-02-03}", "source: {publication: Acme news, date: 2025-02-03}"),
+     "acme-ai.yaml:9: presence.0.source.url: Field required"),
+    (("kind: office", "kind: branch"), "acme-ai.yaml:9: presence.0.kind: Input should be 'headquarters'"),
+    (("country: MX", "country: XX"),
+     "acme-ai.yaml:9: presence.0.country: Value error, 'XX' is not an ISO 3166-1 alpha-2 country code"),
+    (("hq: {country: BR", "hq: {country: XX"),
+     "acme-ai.yaml:4: hq.country: Value error, 'XX' is not an ISO 3166-1 alpha-2 country code"),
     (("id: acme-ai", "id: acme"), "acme-ai.yaml:1: id: 'acme' must match the file name 'acme-ai'"),
     (("name: Acme AI\n", "name: Acme AI\nfounded: soon\n"), "acme-ai.yaml:3: founded: Input should be a valid integer"),
 ])
@@ -73,14 +86,15 @@ def test_errors_name_file_line_and_field(tmp_path, change, expected):
     with pytest.raises(curated.RegistryError) as err:
         curated.load(tmp_path)
     assert len(err.value.problems) == 1
-    assert err.value.problems[0].split("/")[-1].startswith(expected), err.value.problems[0]
+    problem = err.value.problems[0]
+    assert problem[problem.index("acme-ai.yaml"):].startswith(expected), problem
 
 
 def test_a_dependency_on_an_unknown_organisation_is_an_error(tmp_path):
     write(tmp_path, {"acme-ai.yaml": GOOD})
     with pytest.raises(curated.RegistryError) as err:
         curated.load(tmp_path)
-    assert err.value.problems[0].endswith("acme-ai.yaml:9: dependencies.0.to: no organisation 'big-cloud' "
+    assert err.value.problems[0].endswith("acme-ai.yaml:11: dependencies.0.to: no organisation 'big-cloud' "
                                           "in the registry")
 
 
@@ -106,6 +120,16 @@ def test_the_source_quarantines_a_bad_file_and_keeps_the_rest(tmp_path):
     assert {(r["organization_id"], r["layer_code"], r["sub_layer_code"]) for r in layers} == {
         ("acme-ai", "applications", ""), ("big-cloud", "hardware_infrastructure", "cloud")}
     assert result.rows["organization_dependencies"][0]["to_organization_id"] == "big-cloud"
+    presence = result.rows["organization_presence"]
+    assert [(r["organization_id"], r["presence_index"], r["country_code"], r["presence_kind"], r["city"],
+             r["source_url"], r["source_date"].isoformat()) for r in presence] == [
+        ("acme-ai", 0, "MX", "office", "Monterrey", "https://acme.example/mx", "2025-02-03")]
+
+
+def test_an_investor_is_an_organisation_type(tmp_path):
+    investor = CLOUD.replace("id: big-cloud", "id: big-fund").replace("type: corporate", "type: investor")
+    entries = curated.load(write(tmp_path, {"big-fund.yaml": investor}))
+    assert entries[0].organization.type == "investor"
 
 
 def test_registry_check_command(tmp_path, monkeypatch):

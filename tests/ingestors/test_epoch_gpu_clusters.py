@@ -79,6 +79,8 @@ def test_parse_sample_exact_values(tmp_path):
         "location": "São Paulo, Brazil",
         "users": "Cloud",
         "chip_type": "NVIDIA H100 SXM5 80GB",
+        "builds_upon": None,
+        "superseded_by": None,
         "chip_quantity": 1024.0,
         "total_ai_chips": 1024.0,
         "h100_equivalents": 1024.0,
@@ -333,3 +335,15 @@ def test_real_capture(tmp_path):
     assert by_country == {"BR": 11, "MX": 1}
     assert sum(r["first_operational_date"] is not None for r in rows) == 10
     assert all(r["source_urls"] and r["_record_url"] == r["source_urls"][0] for r in rows)
+
+
+def test_real_capture_reads_the_upgrade_links(tmp_path):
+    rows = {r["name"]: r for r in _parse(tmp_path, real_capture("epoch", "gpu_clusters.csv")).rows["clusters"]}
+    phase1, phase2 = rows["Petrobras Fênix Phase 1"], rows["Petrobras Fênix Phase 2"]
+    assert (phase1["status"], phase1["superseded_by"], phase1["builds_upon"]) == (
+        "Existing", "Petrobras Fênix Phase 2", None)
+    assert (phase2["status"], phase2["superseded_by"], phase2["builds_upon"]) == (
+        "Existing", None, "Petrobras Fênix Phase 1")
+    # a planned later phase names the earlier one only in Builds Upon
+    assert rows["Brazil Scala AI City Phase 2"]["builds_upon"] == "Brazil Scala AI City Phase 1"
+    assert rows["Brazil Scala AI City Phase 1"]["superseded_by"] is None

@@ -61,6 +61,8 @@ def test_parse_sample_exact_values(tmp_path):
         "organization_categories": ["Industry"],
         "countries": ["Mexico"],
         "country_iso2s": ["MX"],
+        "organizations": ["Laboratorio Ejemplo"],
+        "organization_country_iso2s": ["MX"],
         "publication_date": date(2024, 3, 14),  # written 3/14/2024
         "domain": ["Language"],
         "task": ["Language modeling/generation", "Question answering"],
@@ -78,6 +80,9 @@ def test_parse_sample_exact_values(tmp_path):
     assert (visao["organization"], visao["organization_categories"]) == (
         "Universidade Exemplo,Example Corp", ["Academia", "Industry"])
     assert (visao["countries"], visao["country_iso2s"]) == (["Brazil", "United States of America"], ["BR"])
+    # each organisation's own country, by position: the US co-developer is not Brazilian
+    assert (visao["organizations"], visao["organization_country_iso2s"]) == (
+        ["Universidade Exemplo", "Example Corp"], ["BR", None])
     assert visao["publication_date"] == date(2023, 11, 2)  # ISO date
     assert visao["domain"] == ["Vision", "Image generation"]
     assert (visao["parameters"], visao["training_compute_flop"], visao["training_dataset_size"]) == (
@@ -261,3 +266,20 @@ def test_real_capture(tmp_path):
     assert Counter(iso2 for row in rows for iso2 in row["country_iso2s"]) == {"AR": 1}
     assert all(row["publication_date"] is not None and row["task"] == [] for row in rows)
     assert all(row["_record_url"].startswith("https://") for row in rows)
+
+
+@pytest.mark.parametrize(("organizations", "countries", "expected"), [
+    (["A"], ["Brazil"], ["BR"]),
+    (["A", "B", "C"], ["Argentina", "Netherlands", "France"], ["AR", None, None]),
+    (["A", "B"], ["Chile"], [None, None]),  # the lists do not line up: nobody borrows a country
+    (["A"], ["Mexico", "Chile"], [None]),
+    ([], [], []),
+])
+def test_own_countries_by_position(organizations, countries, expected):
+    assert epoch.own_countries(organizations, countries) == expected
+
+
+def test_real_capture_gives_co_developers_their_own_country(tmp_path):
+    (row,) = _parse(tmp_path, real_capture("epoch", "notable_ai_models.csv")).rows["models"]
+    assert row["countries"][0] == "Argentina" and len(row["organizations"]) == 6
+    assert row["organization_country_iso2s"] == ["AR", None, None, None, None, None]

@@ -213,15 +213,16 @@ def _unlimited():
 
 
 def test_fetch_groups_per_country_then_looks_institutions_up(settings, monkeypatch) -> None:
-    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    monkeypatch.setenv("OPENALEX_API_KEY", "a-key")  # with a key: every country's institutions
     fake = FakeOpenAlex()
     snapshot, requests = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
 
     countries = sorted(c.iso2 for c in latam())
     first, last = window(datetime.now(UTC).date())
     works = fake.params("/works")
-    assert len(works) == 2 * len(countries)
-    for iso2, (by_year, by_inst) in zip(countries, zip(works[::2], works[1::2], strict=True), strict=True):
+    assert len(works) == 2 * len(countries)  # the yearly counts of every country, then the institutions
+    for iso2, (by_year, by_inst) in zip(countries, zip(works[:len(countries)], works[len(countries):], strict=True),
+                                        strict=True):
         expected = (f"primary_topic.subfield.id:1702,authorships.institutions.country_code:{iso2},"
                     f"publication_year:{first}-{last}")
         assert by_year == {"filter": expected, "group_by": "publication_year", "mailto": "tests@example.org"}
@@ -238,7 +239,7 @@ def test_fetch_groups_per_country_then_looks_institutions_up(settings, monkeypat
 
     assert requests == len(fake.requests) == 2 * len(countries) + 2
     assert all(r.headers["user-agent"] == settings.user_agent for r in fake.requests)
-    assert all("authorization" not in r.headers and "api_key" not in str(r.url) for r in fake.requests)
+    assert all("api_key" not in str(r.url) for r in fake.requests)
     assert snapshot.file("works-by-year-BR.json").query["group_by"] == "publication_year"
     assert snapshot.names("institutions-") == ["institutions-1.json", "institutions-2.json"]
 
@@ -247,6 +248,24 @@ def test_fetch_groups_per_country_then_looks_institutions_up(settings, monkeypat
     assert len(result.rows["institutions"]) == 3 * len(countries) and result.quarantine == []
     shared = next(r for r in result.rows["institutions"] if r["institution_id"] == "I7" and r["country_iso2"] == "MX")
     assert (shared["institution_country_iso2"], shared["first_year"], shared["last_year"]) == ("BR", first, last)
+
+
+def test_without_a_key_the_fetch_stays_inside_the_keyless_allowance(settings, monkeypatch, caplog) -> None:
+    """About 100 requests a day without OPENALEX_API_KEY: every country's yearly counts, the institutions of the
+    priority countries that fit, and a warning that names the key."""
+    monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
+    fake = FakeOpenAlex()
+    with caplog.at_level("WARNING"):
+        fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
+    countries = sorted(c.iso2 for c in latam())
+    works = fake.params("/works")
+    by_institution = [p["filter"].split("country_code:")[1].split(",")[0] for p in works
+                      if p["group_by"] == "authorships.institutions.lineage"]
+    assert len(works) - len(by_institution) == len(countries)
+    assert by_institution == ["BR", "MX", "AR", "CL", "CO", "PE", "EC", "UY"]
+    assert len(fake.requests) <= 100
+    assert all("authorization" not in r.headers for r in fake.requests)
+    assert "OPENALEX_API_KEY" in caplog.text
 
 
 def test_fetch_sends_the_api_key_as_a_header_never_in_the_query(settings, monkeypatch) -> None:

@@ -138,3 +138,24 @@ def test_a_volatile_file_does_not_make_a_payload_new(settings):
         writer.add("data.json", url="https://a.example/d.json", query=None, status=200, headers={}, content=b"[1]")
         ids.append(writer.commit())
     assert ids[1].unchanged and ids[1].snapshot_id == ids[0].snapshot_id
+
+
+def test_a_payload_seen_before_is_stored_once(settings):
+    """Two snapshots with one file in common share its bytes (a hard link), and readers see plain files."""
+    from ingestors.core.snapshots import SnapshotStore
+
+    store = SnapshotStore(settings.raw_dir)
+    snaps = []
+    for other in (b"first", b"second"):
+        writer = store.writer("demo", licence="test", sample=True)
+        writer.add("big.json", url="https://a.example/big", query=None, status=200, headers={}, content=b"x" * 1000)
+        writer.add("small.json", url="https://a.example/small", query=None, status=200, headers={}, content=other)
+        snaps.append(writer.commit())
+    first, second = (s.path / "big.json" for s in snaps)
+    assert first.stat().st_ino == second.stat().st_ino and first.stat().st_nlink == 3  # two snapshots + the store
+    assert snaps[1].read_bytes("big.json") == b"x" * 1000
+    assert (snaps[0].path / "small.json").stat().st_ino != (snaps[1].path / "small.json").stat().st_ino
+    import shutil
+
+    shutil.rmtree(snaps[0].path)
+    assert store.sweep_blobs() == 1  # "first" is no longer held by any snapshot

@@ -70,3 +70,39 @@ def test_a_build_without_the_marts_is_not_published(tmp_path):
         pub.publish(work, published)
     assert published_value(published) == 1
     assert len(pub.list_publications(published)) == 1
+
+
+def test_exports_carry_a_licence_and_leave_licensed_rows_out(tmp_path):
+    """Every export has a licence column (the row's source where the mart names it, else the mart's sources);
+    rows only from a licensed source stay out of the exports unless allowed; the manifest says so."""
+    work = working_db(tmp_path / "work.duckdb", 1)
+    with duckdb.connect(str(work)) as con:
+        con.execute("""create table fct_rounds as select * from (values
+            (1, 'news'), (2, 'licensed_exports'), (3, 'licensed_exports')) t(id, source_name)""")
+        con.execute("""create table dim_orgs as select * from (values
+            ('a', ['news', 'licensed_exports']), ('b', ['licensed_exports']), ('c', cast([] as varchar[])))
+            t(id, sources)""")
+    policy = pub.ExportPolicy(
+        licences={"news": "the publishers' terms", "licensed_exports": "not for redistribution", "demo": "CC0"},
+        mart_sources={"fct_things": ["demo"], "dim_orgs": ["news", "licensed_exports"]},
+        restricted_sources=frozenset({"licensed_exports"}),
+    )
+    published = tmp_path / "wh" / "cadena.duckdb"
+    info = pub.publish(work, published, policy=policy)
+    exports = published.parent / "exports"
+    with duckdb.connect() as con:
+        rows = con.execute(f"select id, licence from '{exports / 'fct_rounds.parquet'}'").fetchall()
+        assert rows == [(1, "the publishers' terms")]
+        orgs = con.execute(f"select id, licence from '{exports / 'dim_orgs.csv'}' order by id").fetchall()
+        assert [o[0] for o in orgs] == ["a", "c"]
+        assert orgs[0][1] == "not for redistribution; the publishers' terms"
+        assert con.execute(f"select distinct licence from '{exports / 'fct_things.csv'}'").fetchall() == [("CC0",)]
+    with duckdb.connect(str(published), read_only=True) as con:  # the user's own database keeps them
+        assert con.execute("select count(*) from fct_rounds").fetchone()[0] == 3
+    manifest = json.loads((info.folder / "manifest.json").read_text())
+    assert manifest["licences"] == {"demo": "CC0"}
+    assert manifest["rows_left_out_of_exports"]["rows"] == {"fct_rounds": 2, "dim_orgs": 1}
+    assert manifest["mart_licences"]["fct_things"] == ["CC0"]
+    pub.publish(work, published, policy=pub.ExportPolicy(**{**policy.__dict__, "include_restricted": True}))
+    with duckdb.connect() as con:
+        assert con.execute(f"select count(*) from '{exports / 'fct_rounds.csv'}'").fetchone()[0] == 3

@@ -92,6 +92,10 @@ def test_parse_sample(tmp_path: Path) -> None:
         "wikipedia_url": "https://es.wikipedia.org/wiki/Ejemplo_Telecomunicaciones_del_Sur",
         "country_iso2_all": ["AR", "BR"],
         "dissolved": None,
+        "industry_qids": ["Q418"],
+        "instance_of_qids": ["Q2401749"],
+        "is_stale": False,
+        "stale_from_snapshot": None,
     }
     assert rows["Q900000103"]["_record_url"] == "https://www.wikidata.org/wiki/Q900000103"
     assert rows["Q900000103"]["_record_id"] == "Q900000103"
@@ -350,3 +354,48 @@ def test_sample_binding_variables_match_the_query() -> None:
     assert all(f"?{v}" in select for v in head)
     countries = {b["country"]["value"].rsplit("/", 1)[1] for b in _sample()["results"]["bindings"]}
     assert countries == {COUNTRY_QIDS[c] for c in ("AR", "BR", "CL", "MX")}
+
+
+class FlakyWDQS(FakeWDQS):
+    """Like the query service, but the queries of some countries time out (HTTP 500 with a Java trace, or a
+    200 cut off by a TimeoutException)."""
+
+    def __init__(self, failing: dict[str, str]) -> None:
+        super().__init__()
+        self.failing = failing  # iso2 -> "500" or "200"
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        query = parse_qs(request.url.query.decode())["query"][0]
+        for iso2, how in self.failing.items():
+            if f"VALUES ?country {{ wd:{COUNTRY_QIDS[iso2]} }}" in query:
+                self.requests.append(request)
+                if how == "500":
+                    return httpx.Response(500, text="java.util.concurrent.TimeoutException")
+                return httpx.Response(200, text='{"head": {"vars": []}, "results": {"bindings": [ '
+                                                'java.util.concurrent.TimeoutException')
+        return super().__call__(request)
+
+
+def test_a_country_that_times_out_keeps_its_last_good_rows_flagged_and_fails_alone(settings) -> None:
+    first, _ = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(FakeWDQS()))
+    ar_rows = [r for r in parse_snapshot(SOURCE, first).rows["organizations"] if r["country_iso2"] == "AR"]
+    assert ar_rows
+
+    # AR times out (200 cut off), BR answers 500 and has no good answer before: MX and the others still load
+    before = {r["qid"] for r in parse_snapshot(SOURCE, first).rows["organizations"] if r["country_iso2"] == "BR"}
+    import shutil
+    for name in (first.path / "orgs-BR.json",):  # pretend BR never answered well
+        name.write_text("java.util.concurrent.TimeoutException")
+    flaky = FlakyWDQS({"AR": "200", "BR": "500"})
+    second, _ = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(flaky))
+    assert f"carried-{first.snapshot_id}-orgs-AR.json" in second.names()
+    assert "failed-orgs-BR.txt" in second.names()
+    result = parse_snapshot(SOURCE, second)
+    rows = result.rows["organizations"]
+    stale = [r for r in rows if r["is_stale"]]
+    assert {r["qid"] for r in stale} == {r["qid"] for r in ar_rows}
+    assert all(r["stale_from_snapshot"] == first.snapshot_id for r in stale)
+    assert any(r["country_iso2"] == "MX" and not r["is_stale"] for r in rows)
+    assert not any(r["country_iso2"] == "BR" for r in rows) and before
+    assert any(q["record_id"] == "failed-orgs-BR.txt" and "BR" in q["reason"] for q in result.quarantine)
+    shutil.rmtree(second.path)

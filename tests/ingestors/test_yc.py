@@ -53,7 +53,8 @@ def test_parse_sample_keeps_latam_companies(tmp_path):
     assert sorted(rows) == [90001, 90002, 90003, 90006, 90007, 90010, 90020]
     # skipped: fully remote (90004), San Francisco (90005), "Latin America" with no country (90008),
     # Panama City, FL, USA (90011)
-    assert {r["hq_country_iso2"] for r in rows.values()} == {"MX", "BR", "CO", "CL", "PE", "PR"}
+    # 90006 is based in Miami first: a US company with LatAm offices
+    assert {r["hq_country_iso2"] for r in rows.values()} == {"MX", "BR", "CO", "US", "PE", "PR"}
 
 
 def test_parse_sample_exact_values(tmp_path):
@@ -88,8 +89,8 @@ def test_parse_sample_exact_values(tmp_path):
     record_urls = {row["id"]: row["_record_url"] for row in result.rows["companies"]}
     assert record_urls[90001] == "https://www.ycombinator.com/companies/ejemplo-datos"
 
-    multi = rows[90006]  # US, Chile and Mexico: regions first, deduplicated
-    assert (multi["country_iso2s"], multi["hq_country_iso2"], multi["top_company"]) == (["CL", "MX"], "CL", True)
+    multi = rows[90006]  # US, Chile and Mexico: regions first, deduplicated; HQ is the first location (Miami)
+    assert (multi["country_iso2s"], multi["hq_country_iso2"], multi["top_company"]) == (["CL", "MX"], "US", True)
 
     peru = rows[90007]  # regions say only "Latin America"; the country comes from all_locations
     assert (peru["regions"], peru["country_iso2s"], peru["website"]) == (
@@ -198,7 +199,7 @@ def test_offline_run_loads_companies(settings):
         ).fetchall())
         reasons = con.execute("select record_id, reason from meta.quarantine where source = 'yc'").fetchall()
     assert [(r[0], r[1], r[2]) for r in rows] == [
-        (90001, "MX", ["MX"]), (90002, "BR", ["BR"]), (90003, "CO", ["CO"]), (90006, "CL", ["CL", "MX"]),
+        (90001, "MX", ["MX"]), (90002, "BR", ["BR"]), (90003, "CO", ["CO"]), (90006, "US", ["CL", "MX"]),
         (90007, "PE", ["PE"]), (90010, "PR", ["PR"]), (90020, "BR", ["BR"]),
     ]
     assert rows[0][3] == datetime(2025, 1, 1, tzinfo=UTC)
@@ -219,10 +220,10 @@ def _countries(rows: list[dict]) -> dict[str, int]:
     [
         ("companies/top.json", 1, {"CO": 1}, {"CO": 1}),
         ("tags/artificial-intelligence.json", 8, {"BR": 4, "CO": 2, "MX": 1, "PR": 1},
-         {"BR": 4, "CO": 2, "MX": 1, "PR": 1}),
+         {"BR": 3, "CO": 2, "MX": 1, "PR": 1, "US": 1}),
         ("industries/fintech.json", 68,
          {"AR": 5, "BR": 17, "CL": 5, "CO": 7, "CR": 1, "MX": 31, "PA": 2, "PE": 2},
-         {"AR": 5, "BR": 17, "CL": 5, "CO": 7, "CR": 1, "MX": 29, "PA": 2, "PE": 2}),
+         {"AR": 5, "BR": 16, "CL": 4, "CO": 7, "CR": 1, "MX": 28, "PA": 2, "PE": 2, "US": 3}),
         ("batches/winter-2025.json", 1, {"CO": 1}, {"CO": 1}),
     ],
 )
@@ -250,3 +251,14 @@ def test_real_capture_company_files(tmp_path):
 def test_real_capture_empty_list_is_a_bad_payload(tmp_path):
     with pytest.raises(PayloadError, match="the company list is empty"):
         _parse(tmp_path, real_capture("yc", "companies", "hispanic-latino-founded.json"))
+
+
+@pytest.mark.parametrize(("locations", "latam", "expected"), [
+    ("New York, NY, USA; Mexico City, CDMX, Mexico", ["MX"], "US"),  # based in New York first
+    ("São Paulo, SP, Brazil; San Francisco, CA, USA", ["BR"], "BR"),
+    ("Remote; Bogotá, Bogota, Colombia", ["CO"], "CO"),  # no city first: the first LatAm country
+    (None, ["PE"], "PE"),
+    ("Atlantis, Nowhere", ["CL"], "CL"),  # a spelling Cadena cannot place
+])
+def test_hq_is_the_first_location(locations, latam, expected):
+    assert yc.hq_country(locations, latam) == expected

@@ -130,7 +130,7 @@ def test_a_mart_is_stale_when_a_source_it_reads_is(tmp_path):
     from orchestration.freshness import source_verdicts, upstream_sources
 
     upstream = upstream_sources()
-    assert "ecb_fx" in upstream["fct_funding_rounds"] and "peeringdb" not in upstream["fct_funding_rounds"]
+    assert "ecb_fx" in upstream["fct_funding_rounds"] and "peeringdb" not in upstream["fct_country_indicators"]
     assert "peeringdb" in upstream["mart_infrastructure__country"]
 
     settings = Settings(warehouse_dir=tmp_path, contact="tests@example.org")

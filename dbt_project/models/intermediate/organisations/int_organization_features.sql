@@ -11,22 +11,36 @@ select
     concat_ws(' ', one_liner, long_description) as description
 from {{ ref('stg_yc__companies') }}
 union all
-select distinct
-    'epoch:' || trim(org) as record_key,
+select
+    'epoch:' || t.org as record_key,
     cast([] as varchar[]) as tags,
     cast([] as varchar[]) as industries,
     cast([] as varchar[]) as classes,
-    -- an organisation that trains a notable model builds foundation models
-    'foundation model pre-trained by ' || trim(org) as description
-from {{ ref('stg_epoch_notable_models__models') }},
-    unnest(string_split(organization_name, ',')) as t(org)
-where trim(org) <> ''
+    -- Only a builder of a foundation-scale model gets the phrase the foundation
+    -- rule reads: a model trained with at least 1e23 FLOP (Epoch's own
+    -- "large-scale" threshold, https://epoch.ai/data/large-scale-ai-models) or a
+    -- language or multimodal model of at least a billion parameters. Any other
+    -- notable model is an AI signal only (a small image classifier is not a
+    -- foundation model).
+    case
+        when bool_or({{ is_foundation_scale_model('m') }})
+            then 'foundation model pre-trained by ' || t.org
+        else 'machine learning research by ' || t.org
+    end as description
+from {{ ref('stg_epoch_notable_models__models') }} as m,
+    (select unnest(m.organizations) as org, unnest(m.organization_country_iso2s) as own_country_iso2) as t
+-- the LatAm builders, as in int_organization_records
+where t.org <> '' and t.own_country_iso2 is not null
+group by t.org
 union all
 select
     'wikidata:' || wikidata_qid as record_key,
     cast([] as varchar[]) as tags,
     coalesce(industry_labels, cast([] as varchar[])) as industries,
-    coalesce(industry_labels, cast([] as varchar[])) || coalesce(instance_of_labels, cast([] as varchar[])) as classes,
+    -- labels (in the country's language) and QIDs: rules match either
+    coalesce(industry_labels, cast([] as varchar[])) || coalesce(instance_of_labels, cast([] as varchar[]))
+        || coalesce(industry_qids, cast([] as varchar[])) || coalesce(instance_of_qids, cast([] as varchar[]))
+        as classes,
     coalesce(description, '') as description
 from {{ ref('stg_wikidata__organizations') }}
 union all

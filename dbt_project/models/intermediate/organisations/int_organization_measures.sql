@@ -8,11 +8,12 @@ with models as (
 ),
 
 capacity as (
+    -- the latest figure of each site (mart_capacity__organization_country), over the organisation's LatAm
+    -- countries; a "claimed" figure (a site's stated potential) is not pipeline: it would swamp the rest
     select organization_id,
-           sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
-           -- a "claimed" figure (a site's stated potential) is not pipeline: it would swamp the rest
-           sum(mw) filter (where status <> 'operating' and confidence <> 'claimed') as datacenter_mw_pipeline
-    from {{ ref('fct_datacenter_capacity') }}
+           sum(datacenter_mw_operating) as datacenter_mw_operating,
+           sum(datacenter_mw_pipeline) as datacenter_mw_pipeline
+    from {{ ref('mart_capacity__organization_country') }}
     group by 1
 ),
 

@@ -1,6 +1,9 @@
 -- Every layer membership of every canonical organisation: the curator's from
--- the registry and the rules' from classification, mapped through entity
--- resolution. Where both speak for the same layer, the curator's wins; among
+-- the registry, the sources' (an organisation that operates a facility, a
+-- cloud region, an IXP, a cable landing or a GPU cluster in LatAm sits in that
+-- hardware sub-layer: int_organization_presence_sites) and the rules' from
+-- classification, mapped through entity resolution. Where several speak for
+-- the same layer the curator's wins, then the source's, then the rule's; among
 -- rule rows, one whose record shows an AI signal wins (so an organisation's
 -- has_ai_signal does not depend on which of its records comes first).
 with resolved as (
@@ -43,8 +46,30 @@ ruled as (
     inner join resolved as r using (record_key)
 ),
 
+present as (
+    select
+        organization_id,
+        layer_code,
+        sub_layer_code,
+        'source' as assigned_by,
+        'reported' as confidence,
+        min(evidence_url) as evidence_url,
+        'presence: ' || string_agg(distinct presence_kind || ' (' || source_name || ')', ', '
+            order by presence_kind || ' (' || source_name || ')') as evidence_publication,
+        max(as_of) as evidence_date,
+        cast(null as varchar[]) as evidence_rules,
+        false as has_ai_signal,
+        max(snapshot_id) as snapshot_id,
+        max(retrieved_at) as retrieved_at
+    from {{ ref('int_organization_presence_sites') }}
+    where layer_code is not null and site_status <> 'decommissioned'
+    group by 1, 2, 3
+),
+
 unioned as (
     select * from curated
+    union all
+    select * from present
     union all
     select * from ruled
 )
@@ -53,5 +78,5 @@ select *
 from unioned
 qualify row_number() over (
     partition by organization_id, layer_code, sub_layer_code
-    order by case assigned_by when 'curator' then 0 else 1 end, has_ai_signal desc nulls last, evidence_publication
+    order by case assigned_by when 'curator' then 0 when 'source' then 1 else 2 end, has_ai_signal desc nulls last, evidence_publication
 ) = 1

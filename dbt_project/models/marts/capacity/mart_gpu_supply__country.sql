@@ -6,7 +6,10 @@ with clusters as (
         count(*) filter (where is_existing) as gpu_cluster_count,
         count(*) filter (where is_planned) as planned_gpu_cluster_count,
         coalesce(sum(h100_equivalents) filter (where is_existing), 0) as h100_equivalents,
-        coalesce(sum(h100_equivalents) filter (where is_planned), 0) as planned_h100_equivalents
+        coalesce(sum(h100_equivalents) filter (where is_planned), 0) as planned_h100_equivalents,
+        -- superseded phases are neither existing nor planned: an upgrade's MW count once
+        coalesce(sum(power_mw) filter (where is_existing), 0) as gpu_cluster_power_mw,
+        coalesce(sum(power_mw) filter (where is_planned), 0) as planned_gpu_cluster_power_mw
     from {{ ref('fct_gpu_clusters') }}
     group by 1
 ),
@@ -61,6 +64,8 @@ select
     coalesce(cl.planned_gpu_cluster_count, 0) as planned_gpu_cluster_count,
     coalesce(cl.h100_equivalents, 0) as h100_equivalents,
     coalesce(cl.planned_h100_equivalents, 0) as planned_h100_equivalents,
+    coalesce(cl.gpu_cluster_power_mw, 0) as gpu_cluster_power_mw,
+    coalesce(cl.planned_gpu_cluster_power_mw, 0) as planned_gpu_cluster_power_mw,
     (select list_edition from latest_list) as top500_list_edition,
     coalesce(t.top500_system_count, 0) as top500_system_count,
     coalesce(t.top500_accelerated_system_count, 0) as top500_accelerated_system_count,

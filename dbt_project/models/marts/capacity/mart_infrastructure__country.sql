@@ -55,13 +55,16 @@ gpus as (
 ),
 
 datacenter_mw as (
-    -- Curated announcements; "operating" excludes what is still being built.
+    -- The latest figure of each site (fct_organization_sites), in the site's own country; "operating" excludes
+    -- what is still being built, and a claimed potential is not planned capacity.
     select
-        country_iso2,
-        sum(mw) filter (where status = 'operating') as datacenter_mw_operating,
-        sum(mw) filter (where status = 'under_construction') as datacenter_mw_under_construction,
-        sum(mw) filter (where status in ('planned', 'announced') and confidence <> 'claimed') as datacenter_mw_planned
-    from {{ ref('fct_datacenter_capacity') }}
+        s.country_iso2,
+        sum(s.mw) filter (where s.site_status = 'operating') as datacenter_mw_operating,
+        sum(s.mw) filter (where s.site_status = 'under_construction') as datacenter_mw_under_construction,
+        sum(s.mw) filter (where s.site_status in ('planned', 'announced') and coalesce(s.confidence, '') <> 'claimed')
+            as datacenter_mw_planned
+    from {{ ref('fct_organization_sites') }} as s
+    where s.sub_layer_code = 'data_centers'
     group by 1
 ),
 

@@ -1,21 +1,39 @@
--- The value chain per LatAm country and layer: how many organisations, which
+-- The value chain per LatAm country and layer: how many organisations (the
+-- counting rule of int_organization_country_layers: hardware & physical
+-- infrastructure where capacity sits, the other layers at headquarters; both
+-- views are kept as columns), which
 -- are largest, how concentrated the layer is over its size measure (the
 -- layer_size_measures seed), and whether it hangs on a single provider.
 -- Funding: every round of a member organisation counts in each of its layers
 -- (fct_funding_rounds), all time and in the 12 months before the build, with
 -- how concentrated the layer's funding is over its organisations (HHI, top-3
 -- share of all-time USD).
-with members as (
+with country_layers as (
+    select * from {{ ref('int_organization_country_layers') }}
+),
+
+members as (
+    -- the counting rule (int_organization_country_layers): hardware where capacity sits, other layers at HQ
     select distinct
-        b.organization_id,
-        b.layer_code,
-        d.hq_country_iso2 as country_iso2,
+        cl.organization_id,
+        cl.layer_code,
+        cl.country_iso2,
         d.organization_name,
         d.status,
         d.founded_year
-    from {{ ref('bridge_organization_layers') }} as b
+    from country_layers as cl
     inner join {{ ref('dim_organizations') }} as d using (organization_id)
-    where d.is_latam
+    where cl.is_counted
+),
+
+views as (
+    select
+        country_iso2,
+        layer_code,
+        count(distinct organization_id) filter (where by_headquarters) as organization_count_by_headquarters,
+        count(distinct organization_id) filter (where by_presence) as organization_count_by_presence
+    from country_layers
+    group by 1, 2
 ),
 
 sized as (
@@ -23,7 +41,8 @@ sized as (
         members.*,
         s.measure as size_measure,
         case s.measure
-            when 'datacenter_mw_total' then m.datacenter_mw_total
+            -- MW in this country only (latest figure per site), never the organisation's other countries
+            when 'datacenter_mw_total' then coalesce(cap.datacenter_mw_operating + cap.datacenter_mw_pipeline, 0)
             when 'team_size' then m.team_size
             when 'ai_works' then m.ai_works
             when 'model_count' then m.model_count
@@ -32,6 +51,8 @@ sized as (
     from members
     inner join {{ ref('layer_size_measures') }} as s using (layer_code)
     left join {{ ref('int_organization_measures') }} as m using (organization_id)
+    left join {{ ref('mart_capacity__organization_country') }} as cap
+        on cap.organization_id = members.organization_id and cap.country_iso2 = members.country_iso2
 ),
 
 shares as (
@@ -119,7 +140,10 @@ select
     l.layer_code,
     l.layer_name,
     l.stream,
+    case when l.layer_code = 'hardware_infrastructure' then 'presence' else 'headquarters' end as counting_rule,
     coalesce(a.organization_count, 0) as organization_count,
+    coalesce(v.organization_count_by_headquarters, 0) as organization_count_by_headquarters,
+    coalesce(v.organization_count_by_presence, 0) as organization_count_by_presence,
     coalesce(a.active_organization_count, 0) as active_organization_count,
     coalesce(a.new_last_12_months_count, 0) as new_last_12_months_count,
     coalesce(a.largest_organizations, cast([] as varchar[])) as largest_organizations,
@@ -139,6 +163,7 @@ select
 from {{ ref('dim_country') }} as c
 cross join {{ ref('value_chain_layers') }} as l
 left join agg as a on a.country_iso2 = c.country_iso2 and a.layer_code = l.layer_code
+left join views as v on v.country_iso2 = c.country_iso2 and v.layer_code = l.layer_code
 left join runs_on as r on r.country_iso2 = c.country_iso2 and r.layer_code = l.layer_code
 left join funding as f on f.country_iso2 = c.country_iso2 and f.layer_code = l.layer_code
 left join funding_concentration as fc on fc.country_iso2 = c.country_iso2 and fc.layer_code = l.layer_code

@@ -1,10 +1,11 @@
 -- The value chain per country read through the seed documents' own taxonomies
--- (the taxonomy_crosswalk seed): organisations per country and seed term.
+-- (the taxonomy_crosswalk seed): organisations per country and seed term,
+-- counted as mart_value_chain__country_layer counts them.
 with members as (
-    select distinct b.organization_id, b.layer_code, b.sub_layer_code, d.hq_country_iso2 as country_iso2
-    from {{ ref('bridge_organization_layers') }} as b
-    inner join {{ ref('dim_organizations') }} as d using (organization_id)
-    where d.is_latam
+    -- the counting rule of int_organization_country_layers (hardware where capacity sits, the rest at HQ)
+    select distinct organization_id, layer_code, sub_layer_code, country_iso2
+    from {{ ref('int_organization_country_layers') }}
+    where is_counted
 )
 
 select

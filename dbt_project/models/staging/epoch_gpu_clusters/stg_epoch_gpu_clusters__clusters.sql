@@ -8,6 +8,8 @@ select
     sector,
     location,
     chip_type,
+    builds_upon,
+    superseded_by,
     chip_quantity,
     total_ai_chips,
     h100_equivalents,

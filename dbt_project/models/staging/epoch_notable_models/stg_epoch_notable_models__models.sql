@@ -4,6 +4,8 @@ select
     organization_categories,
     countries,
     country_iso2s,
+    organizations,
+    organization_country_iso2s,
     publication_date,
     domain as domains,
     task as tasks,

@@ -12,5 +12,9 @@ select
     instance_of_labels,
     aliases,
     wikipedia_url,
+    industry_qids,
+    instance_of_qids,
+    is_stale,
+    stale_from_snapshot,
     {{ provenance_columns() }}
 from {{ source('wikidata', 'organizations') }}
