@@ -14,8 +14,8 @@ Format traps:
 * a period's ``name`` is the day as ``DD.Mmm.YY`` with a **Spanish** month
   abbreviation (``Ene``, ``Abr``, ``Ago``, ``Set`` for September, ``Dic``) and
   a two-digit year; the English answer (``ing``) writes ``Jan``, ``Apr``... The
-  request asks for ``esp`` and the parser reads both. Only 2000 onwards is asked
-  for, so ``YY`` is always ``20YY``;
+  request asks for ``esp`` and the parser reads both. The series starts in 1997
+  (``02.Ene.97``): a two-digit year that would land after next year is 19YY;
 * values are strings, one per requested series, in the order of the codes;
   ``"n.d."`` (no data) marks a day the series has no value (a holiday, or a
   day not yet published): it is no row, never a zero;
@@ -67,7 +67,10 @@ def parse_period(name: str) -> date:
     """``02.Ene.24`` (or ``02.Jan.24``) -> 2024-01-02."""
     try:
         day, month, year = name.strip().split(".")
-        return date(2000 + int(year), MONTHS[month.lower()], int(day))
+        full_year = 2000 + int(year)
+        if full_year > datetime.now(UTC).year + 1:
+            full_year -= 100
+        return date(full_year, MONTHS[month.lower()], int(day))
     except (ValueError, KeyError, AttributeError) as exc:
         raise RecordError(f"period name is not DD.Mmm.YY: {name!r}") from exc
 
