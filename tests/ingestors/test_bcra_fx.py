@@ -9,8 +9,8 @@ import pytest
 
 from ingestors.core.errors import PayloadError
 from ingestors.core.offline import SAMPLES_DIR
-from ingestors.sources import bcra_fx
 from ingestors.core.registry import Record, Reject
+from ingestors.sources import bcra_fx
 from tests.ingestors.helpers import parse_files, snapshot_from_files
 
 FILE = bcra_fx._file(1)

@@ -9,8 +9,8 @@ import pytest
 
 from ingestors.core.errors import PayloadError, RecordError
 from ingestors.core.offline import SAMPLES_DIR
-from ingestors.sources import bcrp_fx
 from ingestors.core.registry import Record, Reject
+from ingestors.sources import bcrp_fx
 from tests.ingestors.helpers import parse_files, snapshot_from_files
 
 SAMPLE = SAMPLES_DIR / "bcrp_fx" / bcrp_fx.FILE
@@ -23,7 +23,8 @@ def _items(tmp_path, source, files, urls):
 
 
 def _parse(tmp_path, content):
-    return parse_files(tmp_path, bcrp_fx.SOURCE, {bcrp_fx.FILE: content}, {bcrp_fx.FILE: bcrp_fx.url(date(2025, 12, 31))})
+    urls = {bcrp_fx.FILE: bcrp_fx.url(date(2025, 12, 31))}
+    return parse_files(tmp_path, bcrp_fx.SOURCE, {bcrp_fx.FILE: content}, urls)
 
 
 def test_the_sample_reads_as_soles_per_dollar(tmp_path):

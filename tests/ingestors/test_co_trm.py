@@ -9,8 +9,8 @@ import pytest
 
 from ingestors.core.errors import PayloadError
 from ingestors.core.offline import SAMPLES_DIR
-from ingestors.sources import co_trm
 from ingestors.core.registry import Record, Reject
+from ingestors.sources import co_trm
 from tests.ingestors.helpers import parse_files, snapshot_from_files
 
 SAMPLE = SAMPLES_DIR / "co_trm" / co_trm.FILE
