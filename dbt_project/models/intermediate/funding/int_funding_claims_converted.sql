@@ -72,6 +72,11 @@ rated as (
 select
     * exclude (is_known_currency),
     case when fx_rate is not null then amount * fx_rate end as amount_usd,
+    -- a stated valuation converts at the round's own rate when it is in the round's currency
+    case
+        when valuation_currency = 'USD' then valuation
+        when valuation_currency = currency and fx_rate is not null then valuation * fx_rate
+    end as valuation_usd,
     case
         when amount is null then 'undisclosed'
         when currency is null then 'no_currency'
