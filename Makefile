@@ -9,7 +9,7 @@ export UV_COMPILE_BYTECODE := 1
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<1"
-	$(UV) sync --frozen --extra dev --python python3
+	$(UV) sync --frozen --python python3  # with the dev group (pytest, ruff, dg, ...)
 	$(UV) run cadena dbt-prepare >/dev/null
 
 run: setup  ## build the warehouse offline from the sample snapshots
@@ -28,7 +28,7 @@ status:
 dev: setup  ## Dagster UI on http://localhost:3000
 	mkdir -p warehouse/dagster_home
 	test -f warehouse/dagster_home/dagster.yaml || cp orchestration/dagster.yaml warehouse/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(UV) run dagster dev
+	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(UV) run dg dev
 
 dashboard: setup  ## the dashboard on http://localhost:8501, reading the published warehouse
 	$(UV) run streamlit run warehouse/dashboard/app.py

@@ -66,11 +66,12 @@ def ensure_manifest(settings: Settings | None = None, *, force: bool = False, wr
     if not force and MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current:
         return MANIFEST
     settings = settings or Settings.from_env()
-    proc = subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True,
-    )
+    command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+               "--profiles-dir", str(DBT_PROJECT_DIR)]
+    proc = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True)
+    if proc.returncode != 0:  # partial parsing can trip over a large change (a merge): parse from scratch once
+        proc = subprocess.run([*command, "--no-partial-parse"], cwd=DBT_PROJECT_DIR, env=dbt_env(settings),
+                              capture_output=True, text=True)
     if proc.returncode != 0 or not MANIFEST.is_file():
         raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     HASH_FILE.write_text(current)

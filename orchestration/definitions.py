@@ -8,17 +8,20 @@ from dagster import AssetSpec, Definitions, in_process_executor
 
 from orchestration.alerts import alert_on_run_failure, email_sensor
 from orchestration.freshness import mart_inputs_fresh
-from orchestration.ingest import INGEST_ASSETS
+from orchestration.ingest import INGEST_ASSETS, SOURCE_OWNERS, raw_asset_key
 from orchestration.jobs import JOBS, SCHEDULES, SENSORS
 from orchestration.resources import build_resources
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
 # Bookkeeping tables every ingest writes beside its raw tables (see ingestors/core/load.py).
 LOADER_TABLES = [
-    AssetSpec(["raw", "cadena_meta", "load_log"], group_name="meta",
-              description="One row per raw table per load: snapshot, retrieved_at, rows, quarantined, sample flag."),
-    AssetSpec(["raw", "cadena_meta", "quarantine"], group_name="meta",
-              description="Records each source's latest load refused, with source, snapshot, record and reason."),
+    AssetSpec(raw_asset_key("cadena_meta", "load_log"), group_name="meta", kinds={"python", "duckdb"},
+              owners=SOURCE_OWNERS,
+              description="The loader's log: one row per raw table per load (snapshot, retrieved_at, rows, "
+                          "quarantined, sample flag), written by every ingest."),
+    AssetSpec(raw_asset_key("cadena_meta", "quarantine"), group_name="meta", kinds={"python", "duckdb"},
+              owners=SOURCE_OWNERS,
+              description="The records each source's latest load refused, with source, snapshot, record and reason."),
 ]
 
 defs = Definitions(

@@ -1,8 +1,9 @@
 """Ingest assets, generated from the source registry.
 
 One multi-asset per source produces one asset per raw table
-(``raw/<source>/<table>``): the tables of a source are fetched and replaced
-together, in one transaction.
+(``raw/<source>__<table>``, e.g. ``raw/aws_ip_ranges__regions``: the UI labels an
+asset by the last part of its key, so the source's name is in it): the tables of
+a source are fetched and replaced together, in one transaction.
 
 An asset body only calls :func:`ingestors.core.pipeline.run_source` and reports.
 A source whose payload did not change materialises nothing (the asset is
@@ -10,6 +11,7 @@ skippable), so nothing downstream rebuilds for it.
 """
 
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from dagster import (
@@ -19,10 +21,15 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    AssetSelection,
     AssetSpec,
+    Definitions,
     Failure,
+    JobDefinition,
     MaterializeResult,
     MetadataValue,
+    define_asset_job,
+    in_process_executor,
     multi_asset,
 )
 
@@ -35,10 +42,24 @@ from orchestration import build_policy
 from orchestration.resources import WRITER_POOL, CadenaResource
 
 FRESH_CHECK = "fetched_within_cadence"
+# Who answers for an asset in the Dagster UI: the sources and their raw tables, then the warehouse built on them.
+SOURCE_OWNERS = ["team:sources"]
+
+
+def raw_asset_key(source_name: str, table: str) -> AssetKey:
+    """The key of raw table ``raw_<source>.<table>``; the dbt translator maps dbt sources to it too."""
+    return AssetKey(["raw", f"{source_name}__{table}"])
+
+
+def source_name_of(key: AssetKey) -> str | None:
+    """The source whose raw table ``key`` is (``raw/ecb_fx__rates`` -> ``ecb_fx``); ``None`` for other assets."""
+    if len(key.path) != 2 or key.path[0] != "raw":
+        return None
+    return key.path[1].split("__", 1)[0]
 
 
 def table_asset_key(source: Source, table: str) -> AssetKey:
-    return AssetKey(["raw", source.name, table])
+    return raw_asset_key(source.name, table)
 
 
 def source_asset_keys(source: Source) -> list[AssetKey]:
@@ -69,6 +90,7 @@ def build_ingest_asset(source: Source) -> AssetsDefinition:
             group_name=source.family,
             description=f"{source.title}, table {table.name}: {table.description}",
             kinds={"python", "duckdb"},
+            owners=SOURCE_OWNERS,
             skippable=True,
             tags={"cadence": source.cadence, "family": source.family},
             metadata={
@@ -117,3 +139,20 @@ def _load_metadata(result, table: str, offline: bool) -> dict:
 
 
 INGEST_ASSETS: list[AssetsDefinition] = [build_ingest_asset(s) for s in ALL]
+
+
+# Every source, whatever its cadence: the first of the two runs of `cadena refresh`, which picks its
+# sources with ``asset_selection``. A named job, so the run shows as what it is in the UI and run history.
+ingest_sources_job = define_asset_job(
+    name="ingest_sources",
+    selection=AssetSelection.assets(*INGEST_ASSETS),
+    executor_def=in_process_executor,
+    description="Fetch, parse and load the chosen sources (any cadence): the first run of `cadena refresh`.",
+)
+
+
+def ingest_job(resources: Mapping[str, object]) -> JobDefinition:
+    """``ingest_sources`` resolved without the dbt assets (loading those costs seconds). Run some sources with
+    ``ingest_job(...).execute_in_process(asset_selection=[keys of source_asset_keys(s) ...], ...)``."""
+    return Definitions(assets=INGEST_ASSETS, jobs=[ingest_sources_job], resources=resources).resolve_job_def(
+        ingest_sources_job.name)

@@ -3,6 +3,7 @@
 * ``ingest_<cadence>``: the ingest assets of one cadence, on a schedule.
 * ``build_and_publish``: the dbt models (all, or a sensor's subset) and the publication.
 * ``refresh_all``: both, in one run (what the UI's "Materialize all" does).
+* ``ingest_sources``: any chosen sources; `cadena refresh` runs it, then ``build_and_publish``.
 
 Ingest and build are separate runs so that one failing source never stops the
 rest from being built: after any ingest run that loaded something new, the
@@ -35,7 +36,7 @@ from ingestors.core.registry import CADENCE_MAX_AGE
 from ingestors.sources import ALL
 from orchestration import build_policy
 from orchestration.freshness import mart_inputs_fresh
-from orchestration.ingest import source_asset_keys
+from orchestration.ingest import ingest_sources_job, source_asset_keys, source_name_of
 from orchestration.transform import cadena_dbt_assets, published_warehouse
 
 CRON = {
@@ -61,7 +62,8 @@ build_and_publish_job = define_asset_job(
     name="build_and_publish",
     selection=AssetSelection.assets(cadena_dbt_assets, published_warehouse),
     executor_def=in_process_executor,
-    description="dbt build (seeds, models, tests) and, if it passed, publish the read-only copy.",
+    description="dbt build (seeds, models, tests) and, if it passed, publish the read-only copy "
+                "(also the second run of `cadena refresh`).",
 )
 
 refresh_all_job = define_asset_job(
@@ -109,8 +111,7 @@ def _request_build(context: RunStatusSensorContext):
     records = context.instance.get_records_for_run(
         run_id=run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION,
     ).records
-    changed = {record.asset_key.path[1] for record in records
-               if record.asset_key is not None and record.asset_key.path[0] == "raw"}
+    changed = {source_name_of(record.asset_key) for record in records if record.asset_key is not None} - {None}
     settings = Settings.from_env()
     if not changed and not build_policy.pending(settings):
         return SkipReason(f"run {run_id} loaded nothing new and nothing is waiting to be published")
@@ -121,7 +122,7 @@ def _request_build(context: RunStatusSensorContext):
 
 
 SENSORS = [build_after_ingest, build_after_partly_failed_ingest]
-JOBS = [*INGEST_JOBS.values(), build_and_publish_job, refresh_all_job]
+JOBS = [*INGEST_JOBS.values(), ingest_sources_job, build_and_publish_job, refresh_all_job]
 
 
 # Every mart's inputs_within_cadence check (orchestration/freshness.py) runs

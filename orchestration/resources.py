@@ -7,7 +7,7 @@ import os
 from dagster import ConfigurableResource
 
 from ingestors.core.config import Settings
-from orchestration.dbt_manifest import DBT_PROJECT_DIR
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable
 
 # Everything that writes the working DuckDB file runs in this pool, limit 1
 # (see dagster.yaml): DuckDB allows a single read-write process.
@@ -34,5 +34,7 @@ def build_resources() -> dict[str, object]:
     settings.working_db.parent.mkdir(parents=True, exist_ok=True)
     return {
         "cadena": CadenaResource(offline=os.environ.get("CADENA_OFFLINE", "") in ("1", "true", "yes")),
-        "dbt": CadenaDbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR)),
+        # dbt beside this Python (the venv), so `.venv/bin/cadena` works without `uv run` or an activated venv
+        "dbt": CadenaDbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR),
+                                    dbt_executable=dbt_executable()),
     }

@@ -13,11 +13,14 @@ from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import BY_NAME
 from orchestration import build_policy
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST
+from orchestration.ingest import raw_asset_key
 from orchestration.resources import WRITER_POOL, CadenaResource
 
 # Folder under models/{intermediate,marts}/ -> Dagster group. Staging folders
 # are named after their source, whose family gives the group.
 FOLDER_GROUPS = {"core": "reference", "meta": "meta"}
+# Who answers for the dbt models, seeds, snapshots and the publication in the Dagster UI.
+WAREHOUSE_OWNERS = ["team:warehouse"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` / `dg dev` re-parse the project on start; everywhere else the manifest is prepared by
@@ -28,14 +31,17 @@ if not MANIFEST.is_file():
 
 
 class CadenaDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt models by family, like the ingest assets they read."""
+    """Groups dbt models by family, like the ingest assets they read; the warehouse team owns them."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         # dbt source tables are the raw tables the ingest assets write.
         if dbt_resource_props["resource_type"] == "source":
-            return AssetKey(["raw", dbt_resource_props["source_name"], dbt_resource_props["name"]])
+            return raw_asset_key(dbt_resource_props["source_name"], dbt_resource_props["name"])
         # Models and seeds: their name alone (stg_..., int_..., fct_..., mart_...).
         return AssetKey([dbt_resource_props["name"]])
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return WAREHOUSE_OWNERS
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -88,7 +94,8 @@ def export_policy(settings) -> ExportPolicy:
     key=AssetKey("published_warehouse"),
     deps=MART_KEYS,
     group_name="publish",
-    kinds={"duckdb"},
+    kinds={"duckdb", "parquet", "csv"},
+    owners=WAREHOUSE_OWNERS,
     pool=WRITER_POOL,
     description="The read-only copy of the warehouse that analysts and dashboards open, "
     "swapped in atomically after a successful build.",

@@ -12,6 +12,12 @@ average) converts amounts in the currencies the ECB does not quote, one rate a
 year. The dollarised economies report 1.0 (Ecuador, El Salvador, Panama);
 years without an official rate (Venezuela has long gaps) are ``null`` and so
 absent.
+
+The connectivity series (``IT.NET.BBND.P2`` fixed broadband and ``IT.CEL.SETS.P2``
+mobile cellular subscriptions, per 100 people) are ITU's, republished by the
+World Bank: subscriptions, not people, so mobile exceeds 100 where people hold
+several SIMs. One request per indicator (nine a run): every LatAm country and
+year since 2000 fits in one page of 5,000.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ BASE = "https://api.worldbank.org/v2"
 INDICATORS = {
     "IT.NET.USER.ZS": "Individuals using the Internet (% of population)",
     "IT.NET.SECR.P6": "Secure Internet servers (per 1 million people)",
+    "IT.NET.BBND.P2": "Fixed broadband subscriptions (per 100 people)",
+    "IT.CEL.SETS.P2": "Mobile cellular subscriptions (per 100 people)",
     "EG.ELC.ACCS.ZS": "Access to electricity (% of population)",
     "EG.USE.ELEC.KH.PC": "Electric power consumption (kWh per capita)",
     "NY.GDP.MKTP.CD": "GDP (current US$)",
@@ -125,7 +133,7 @@ SOURCE = Source(
     name="world_bank",
     family="capacity",
     title="World Bank indicators",
-    endpoint=('World Bank API v2, seven indicators for every LatAm country (incl. PA.NUS.FCRF, the official '
+    endpoint=('World Bank API v2, nine indicators for every LatAm country (incl. PA.NUS.FCRF, the official '
               'exchange rate)'),
     description="Connectivity, energy and size indicators per LatAm country and year (WDI via API v2).",
     homepage="https://data.worldbank.org/",
@@ -138,7 +146,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
-        max_requests=60,  # seven indicators, a page or two each
+        max_requests=60,  # nine indicators, a page or two each
         # The API publishes no hard limit; stay gentle.
         rate_limits={"api.worldbank.org": 2.0},
         sample_routes={f"api.worldbank.org/v2/country/*/indicator/{code}": f"{code}.json" for code in INDICATORS},

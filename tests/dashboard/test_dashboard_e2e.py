@@ -55,7 +55,7 @@ def _require_browser():
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            problem = "playwright is not installed (uv sync --extra dev)"
+            problem = "playwright is not installed (uv sync installs the dev group)"
     if problem:
         message = f"dashboard browser test: {problem}"
         if os.environ.get("CADENA_REQUIRE_BROWSER") == "1":
@@ -92,7 +92,11 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(warehouse, tmp_path_factory):
-    settings, _ = warehouse
+    yield from _serve(warehouse[0], tmp_path_factory)
+
+
+def _serve(settings: Settings, tmp_path_factory):
+    """``streamlit run`` the app on a free port over ``settings``' warehouse; yields its base URL."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     env = {**os.environ, "CADENA_WAREHOUSE_DIR": str(settings.warehouse_dir)}
@@ -144,31 +148,33 @@ class Browser:
             self.foreign_requests.append(route.request.url)
             route.abort()
 
-    def goto(self, slug: str, *, reload: bool = False) -> None:
+    def goto(self, slug: str, *, reload: bool = False, marker: str | None = None) -> None:
         """Open a page the way a reader does: the app's root, then its sidebar link (a deep link would make
-        Streamlit probe ``/<page>/_stcore/health`` first, a 404 logged as a console error)."""
+        Streamlit probe ``/<page>/_stcore/health`` first, a 404 logged as a console error). ``marker`` is the
+        container that shows the page is done (default ``done-<slug>``)."""
         page = self.page
         if reload or not page.url.startswith(self.base):
             page.goto(self.base + "/", wait_until="domcontentloaded")
-            self.wait_ready("overview")
+            self.wait_ready("overview", marker=marker)
             if slug == "overview":
                 return
         page.locator('[data-testid="stSidebarNav"] a', has_text=PAGES[slug]).first.click()
-        self.wait_ready(slug)
+        self.wait_ready(slug, marker=marker)
 
-    def wait_ready(self, slug: str) -> None:
+    def wait_ready(self, slug: str, marker: str | None = None) -> None:
         page = self.page
-        page.locator(f".st-key-done-{slug}").wait_for(state="visible", timeout=TIMEOUT_MS)
+        marker = marker or f"done-{slug}"
+        page.locator(f".st-key-{marker}").wait_for(state="visible", timeout=TIMEOUT_MS)
         page.wait_for_function(
-            """(slug) => {
+            """(marker) => {
                 const app = document.querySelector('[data-testid="stApp"]');
                 if (!app || app.dataset.testScriptState !== 'notRunning') return false;
-                if (!document.querySelector('.st-key-done-' + slug)) return false;
+                if (!document.querySelector('.st-key-' + marker)) return false;
                 // every visible chart has drawn
                 return [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
                     .filter((e) => e.offsetParent !== null)
                     .every((e) => e.querySelector('canvas, svg.marks'));
-            }""", arg=slug, timeout=TIMEOUT_MS)
+            }""", arg=marker, timeout=TIMEOUT_MS)
 
     def text(self, key: str) -> str:
         return self.page.locator(f".st-key-{key}").first.inner_text(timeout=TIMEOUT_MS)
@@ -364,6 +370,137 @@ def test_changes(ui, warehouse):
     assert ui.metric("changes") == f"{events:,}"
     ui.assert_clean()
     ui.screenshot("changes")
+
+
+# ------------------------------------------------------------------- drill-down, claims, downloads, filters
+
+
+def _expander(ui, key: str) -> str:
+    """The label of the expander that holds ``.st-key-drill-<key>``."""
+    return ui.page.locator("[data-testid='stExpander']", has=ui.page.locator(f".st-key-drill-{key}")) \
+        .locator("summary").inner_text(timeout=TIMEOUT_MS)
+
+
+def test_a_heatmap_cell_drills_down_to_its_organisations_and_evidence(ui, warehouse):
+    settings, _ = warehouse
+    ui.goto("overview")
+    members = _sql(settings, """select count(*) from bridge_organization_layers join dim_organizations using
+                                (organization_id) where is_latam""")[0][0]
+    assert f"{members:,} memberships" in _expander(ui, "orgs") and "(selection)" not in _expander(ui, "orgs")
+    # the busiest cell
+    country, layer, layer_name, count = _sql(settings, """
+        select m.country_name, m.layer_code, m.layer_name, count(*) from bridge_organization_layers b
+        join dim_organizations d using (organization_id)
+        join mart_value_chain__country_layer m on m.country_iso2 = d.hq_country_iso2 and m.layer_code = b.layer_code
+        where d.is_latam group by all order by 4 desc, 1, 2 limit 1""")[0]
+    cell = ui.page.locator(f'.st-key-heatmap-orgs svg g.mark-rect path[aria-label*="Country: {country}; '
+                           f'Layer: {layer_name};"]')
+    cell.first.click()
+    ui.page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stExpander] summary')]"
+                              ".some((e) => e.innerText.includes('(selection)'))", timeout=TIMEOUT_MS)
+    ui.wait_ready("overview")
+    assert f"{count:,} memberships (selection)" in _expander(ui, "orgs")
+    drill = ui.page.locator(".st-key-drill-orgs")
+    assert drill.locator('[data-testid="stDataFrame"]').count() == 1
+    ui.assert_clean()
+    ui.screenshot("overview-drill-down")
+    cell.first.dblclick()  # clears the selection
+    ui.page.wait_for_function("() => ![...document.querySelectorAll('[data-testid=stExpander] summary')]"
+                              ".some((e) => e.innerText.includes('memberships (selection)'))", timeout=TIMEOUT_MS)
+    ui.wait_ready("overview")
+
+
+def _chart_labels(ui, key: str) -> list[str]:
+    return ui.page.locator(f".st-key-{key} svg.marks").first.evaluate(
+        "(svg) => [...svg.querySelectorAll('text')].map((t) => t.textContent)")
+
+
+def test_money_reads_billions_not_giga(ui, warehouse):
+    """Vega writes 1.4e9 as 1.4G (SI giga); the axes and legends say $1.4B."""
+    settings, _ = warehouse
+    ui.goto("overview")
+    biggest = _sql(settings, "select max(funding_usd_all_time) from mart_value_chain__country_layer")[0][0]
+    labels = _chart_labels(ui, "heatmap-funding")
+    assert not [t for t in labels if t.startswith("$") and t.endswith("G")], labels
+    if biggest >= 1e9:
+        assert [t for t in labels if t.startswith("$") and t.endswith("B")], labels
+    ui.goto("funding")
+    labels = _chart_labels(ui, "fund-by-quarter")
+    assert not [t for t in labels if t.startswith("$") and t.endswith("G")], labels
+    ui.assert_clean()
+
+
+def test_every_funding_round_shows_the_claims_behind_it(ui, warehouse):
+    settings, _ = warehouse
+    ui.goto("funding")
+    round_id, name, claims = _sql(settings, """select round_id, organization_name, claims_count from fct_funding_rounds
+                                               where is_latam order by claims_count desc, round_date desc limit 1""")[0]
+    card = ui.page.locator(".st-key-round-claims")
+    assert name in card.inner_text()
+    assert f"{claims} claim(s)" in card.inner_text()
+    urls = _sql(settings, "select evidence_url from fct_funding_claims where round_id = ? and evidence_url is not null",
+                [round_id])
+    assert card.locator('[data-testid="stDataFrame"]').count() == 1
+    assert len(urls) >= 1
+    ui.assert_clean()
+
+
+def test_pages_download_what_they_show(ui, warehouse, tmp_path):
+    settings, _ = warehouse
+    ui.goto("funding")
+    with ui.page.expect_download() as info:
+        ui.page.locator(".st-key-download-fund-rounds button").click()
+    path = tmp_path / "rounds.csv"
+    info.value.save_as(path)
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    shown = _sql(settings, "select count(*) from fct_funding_rounds where is_latam")[0][0]
+    assert len(rows) == shown
+    assert info.value.suggested_filename.startswith("cadena_funding_rounds_")
+    assert not any(r["investors"].startswith("[") for r in rows)  # lists as "a; b", not Python syntax
+    for slug in PAGES:
+        ui.goto(slug)
+        assert ui.page.locator("[class*='st-key-download-'] button").count() >= 1, slug
+    ui.assert_clean()
+
+
+def test_the_sidebar_filters_narrow_every_page(ui, warehouse):
+    settings, _ = warehouse
+    iso2, name = _sql(settings, """select d.hq_country_iso2, c.name_en from dim_organizations d
+                                   join dim_country c on c.country_iso2 = d.hq_country_iso2
+                                   where d.is_latam and d.is_in_ai_value_chain
+                                   group by all order by count(*) desc, 1 limit 1""")[0]
+    ui.goto("overview")
+    box = ui.page.locator(".st-key-flt-countries input")
+    box.fill(name)
+    box.press("Enter")
+    ui.page.keyboard.press("Escape")
+    ui.page.locator(".st-key-filter-note").wait_for(state="visible", timeout=TIMEOUT_MS)
+    ui.wait_ready("overview")
+    orgs = _sql(settings, """select count(distinct organization_id) from dim_organizations
+                             join bridge_organization_layers using (organization_id)
+                             where is_latam and is_in_ai_value_chain and hq_country_iso2 = ?""", [iso2])[0][0]
+    assert ui.metric("orgs") == f"{orgs:,}"
+    assert ui.metric("countries") == "1"
+    ui.screenshot("overview-filtered")
+    ui.goto("infrastructure")  # the choice follows the reader
+    facilities = _sql(settings, "select count(*) from fct_facilities where country_iso2 = ?", [iso2])[0][0]
+    assert ui.metric("facilities") == f"{facilities:,}"
+    ui.goto("organizations")
+    total = _sql(settings, "select count(*) from dim_organizations")[0][0]
+    in_country = _sql(settings, "select count(*) from dim_organizations where hq_country_iso2 = ?", [iso2])[0][0]
+    assert ui.text("org-count").startswith(f"{in_country} of {total} organisations")
+    for slug in ("funding", "gpus", "changes"):
+        ui.goto(slug)
+        assert ui.page.locator(".st-key-filter-note").count() == 1, slug
+    ui.assert_clean()
+    # clear it again for the tests after this one
+    ui.page.locator(".st-key-flt-countries [data-testid='stMultiSelect'] svg[title='Clear all'], "
+                    ".st-key-flt-countries [aria-label='Clear all']").first.click()
+    ui.page.wait_for_function("() => !document.querySelector('.st-key-filter-note')", timeout=TIMEOUT_MS)
+    ui.wait_ready("changes")
 
 
 # ---------------------------------------------------------------------------------- a refresh meanwhile

@@ -48,8 +48,8 @@ def test_dbt_sources_sit_downstream_of_the_ingest_assets(graph):
     from dagster import AssetKey
 
     parents = graph.get(AssetKey("stg_peeringdb__facilities")).parent_keys
-    assert parents == {AssetKey(["raw", "peeringdb", "facilities"])}
-    assert graph.get(AssetKey(["raw", "peeringdb", "facilities"])).is_materializable
+    assert parents == {AssetKey(["raw", "peeringdb__facilities"])}
+    assert graph.get(AssetKey(["raw", "peeringdb__facilities"])).is_materializable
 
 
 def test_publish_waits_for_every_mart(graph):
@@ -66,7 +66,7 @@ def test_dbt_tests_are_asset_checks(graph):
     checks = {c.to_user_string() for c in graph.asset_check_keys}
     assert "mart_infrastructure__country:unique_mart_infrastructure__country_country_iso2" in checks
     assert "fct_facilities:relationships_fct_facilities_country_iso2__country_iso2__ref_dim_country_" in checks
-    assert "raw/world_bank/observations:fetched_within_cadence" in checks
+    assert "raw/world_bank__observations:fetched_within_cadence" in checks
     assert "mart_infrastructure__country:inputs_within_cadence" in checks
     assert len(checks) >= 100
 
@@ -88,7 +88,8 @@ def test_schedules_jobs_and_sensors_are_pinned(defs):
         ("quarterly_sources", "0 6 15 2,5,8,11 *"), ("weekly_sources", "30 5 * * 1"),
     ]
     assert sorted(j.name for j in defs.jobs) == [
-        "build_and_publish", "check_freshness", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_weekly",
+        "build_and_publish", "check_freshness", "ingest_daily", "ingest_monthly", "ingest_quarterly", "ingest_sources",
+        "ingest_weekly",
         "refresh_all",
     ]
     assert sorted(s.name for s in defs.sensors) == [
@@ -100,7 +101,7 @@ def test_each_cadence_job_holds_exactly_its_sources(defs):
 
     for cadence in ("daily", "weekly", "monthly", "quarterly"):
         job = defs.resolve_job_def(f"ingest_{cadence}")
-        keys = {k.path[1] for k in job.asset_layer.executable_asset_keys}
+        keys = {k.path[1].split("__")[0] for k in job.asset_layer.executable_asset_keys}
         assert keys == {s.name for s in ALL if s.cadence == cadence}
 
 
@@ -118,7 +119,7 @@ def test_a_build_after_ingest_rebuilds_only_what_the_changed_sources_feed(graph,
     keys = {k.to_user_string() for k in selection.resolve(graph)}
     assert {"stg_ecb_fx__rates", "int_fx_rates_daily", "fct_funding_rounds", "mart_funding__country_layer_quarter",
             "mart_value_chain__country_layer", "snap_funding_rounds", "mart_changes", "published_warehouse"} <= keys
-    assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx/rates"}
+    assert not keys & {"fct_facilities", "stg_peeringdb__facilities", "dim_organizations", "raw/ecb_fx__rates"}
     assert not any(k.startswith("raw/") for k in keys)
 
 
@@ -170,3 +171,38 @@ def test_what_was_loaded_stays_pending_until_a_publication_contains_it(tmp_path)
     assert set(build_policy.pending(settings)) == {"ecb_fx", "peeringdb"}  # a kill here loses nothing
     build_policy.record_publication(settings, built_before="9999")
     assert build_policy.pending(settings) == {}
+
+
+def test_every_asset_has_an_owner_kinds_a_distinct_name_and_description(graph):
+    """What `dg list defs` and the UI show: no asset without owner or kind, no two labelled alike."""
+    from collections import Counter
+
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert [n.key.to_user_string() for n in nodes if not n.owners] == []
+    assert [n.key.to_user_string() for n in nodes if not n.kinds] == []
+    assert [n.key.to_user_string() for n in nodes if not (n.description or "").strip()] == []
+    labels = Counter(n.key.path[-1] for n in nodes)  # the UI's graph labels an asset by the last part of its key
+    assert [label for label, count in labels.items() if count > 1] == []
+    first_lines = Counter((n.description or "").splitlines()[0] for n in nodes)
+    assert [line for line, count in first_lines.items() if count > 1] == []
+    owners = {n.key.to_user_string(): n.owners for n in nodes}
+    assert owners["raw/aws_ip_ranges__regions"] == ["team:sources"]
+    assert owners["mart_infrastructure__country"] == ["team:warehouse"]
+    assert owners["published_warehouse"] == ["team:warehouse"]
+
+
+def test_cli_runs_are_named_jobs(tmp_path, monkeypatch):
+    """`cadena refresh` runs ``ingest_sources`` (any subset of sources), then ``build_and_publish``: never
+    ``__ephemeral_asset_job__``."""
+    from dagster import DagsterInstance
+
+    from ingestors.sources import BY_NAME
+    from orchestration.ingest import ingest_job, source_asset_keys
+    from orchestration.resources import CadenaResource
+
+    monkeypatch.setenv("CADENA_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    result = ingest_job({"cadena": CadenaResource()}).execute_in_process(
+        instance=DagsterInstance.ephemeral(), run_config={"resources": {"cadena": {"config": {"offline": True}}}},
+        asset_selection=source_asset_keys(BY_NAME["ecb_fx"]), raise_on_error=False)
+    assert result.success and result.dagster_run.job_name == "ingest_sources"
+    assert [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()] == ["raw/ecb_fx__rates"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 from cadena_dashboard import data, ui
 
@@ -23,26 +24,45 @@ with st.sidebar:
     st.markdown("### Cadena")
     st.caption("Latin America's AI value chain, from the published warehouse.")
 
+
+def unavailable(message: str) -> None:
+    """The one message a page shows instead of its content when there is nothing readable to show."""
+    st.title("Cadena")
+    with st.container(key="publication-error"):
+        st.error(message, icon=":material/error:")
+
+
+problem = None
 if pub is None:
     path = data.default_published_db()
-    st.title("Cadena")
-    with st.container(key="no-publication"):
-        st.error(
-            f"No published warehouse at `{path}`. Build one first: `make run` (offline, from the sample "
-            "snapshots) or `uv run cadena refresh`; or point `CADENA_WAREHOUSE_DIR` at a warehouse."
-        )
-    st.stop()
+    if data.in_progress(path):
+        problem = (f"The first publication is being written to `{path.parent}` right now. Reload this page "
+                   "in a minute.")
+    else:
+        problem = (f"No published warehouse at `{path}`. Build one first: `make run` (offline, from the sample "
+                   "snapshots) or `uv run cadena refresh`; or point `CADENA_WAREHOUSE_DIR` at a warehouse.")
+else:
+    try:
+        why = data.problem(pub)
+    except data.PublicationChanged:
+        why = None
+        st.rerun()
+    if why:
+        problem = (f"The published warehouse `{pub.path}` (publication `{pub.label}`) cannot be shown: {why}. "
+                   "If a refresh is publishing right now, reload in a minute. Otherwise publish again "
+                   "(`uv run cadena publish`) or go back to the previous publication "
+                   "(`uv run cadena publish --rollback`).")
 
-ui.set_publication(pub)
-
-with st.sidebar, st.container(key="publication"):
-    st.markdown("**Publication**")
-    with st.container(key="publication-id"):
-        st.code(pub.label, language=None)
-    when = f"{pub.published_at:%Y-%m-%d %H:%M UTC}" if pub.published_at else "time unknown"
-    commit = f" · commit `{pub.git_commit[:8]}`" if pub.git_commit else ""
-    st.caption(f"Published {when}{commit}")
-    st.caption(f"File: `{pub.path}` (read-only)")
+if problem is None:
+    ui.set_publication(pub)
+    with st.sidebar, st.container(key="publication"):
+        st.markdown("**Publication**")
+        with st.container(key="publication-id"):
+            st.code(pub.label, language=None)
+        when = f"{pub.published_at:%Y-%m-%d %H:%M UTC}" if pub.published_at else "time unknown"
+        commit = f" · commit `{pub.git_commit[:8]}`" if pub.git_commit else ""
+        st.caption(f"Published {when}{commit}")
+        st.caption(f"File: `{pub.path}` (read-only)")
 
 pages = {
     "Value chain": [
@@ -63,7 +83,13 @@ pages = {
 }
 page = st.navigation(pages, position="sidebar", expanded=True)
 
+if problem is not None:
+    unavailable(problem)
+    st.stop()
+
 try:
+    with st.sidebar:
+        ui.sidebar_filters()
     if ui.sample():
         with st.container(key="sample-banner"):
             st.warning(
@@ -77,6 +103,13 @@ except data.PublicationChanged:
     # A refresh swapped the published file while this page was reading it: render it again on the new one.
     reruns = st.session_state.get("cadena_reruns", 0)
     if reruns >= 3:
-        raise
+        unavailable("The published warehouse keeps changing while this page reads it (a refresh is publishing "
+                    "again and again). Reload in a minute.")
+        st.stop()
     st.session_state["cadena_reruns"] = reruns + 1
     st.rerun()
+except duckdb.Error as exc:
+    # A publication that opened but then failed a query (a mart from another version, a damaged block).
+    unavailable(f"This page could not read the published warehouse `{pub.path}` (publication `{pub.label}`): "
+                f"{data.one_line(exc)}. Publish again (`uv run cadena publish`) or roll back "
+                "(`uv run cadena publish --rollback`).")

@@ -42,7 +42,7 @@ def wrap_label(text: str, width: int = 11) -> str:
 
 def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, value_title: str, x_order: list[str],
             y_order: list[str], tooltip: list, fmt: str = ",.0f", scheme: str = "blues",
-            label: str | None = None) -> alt.LayerChart:
+            label: str | None = None, legend_expr: str | None = None) -> alt.LayerChart:
     """A country x layer grid: coloured cells with the value written in the non-empty ones."""
     frame = frame.assign(_x=frame[x].map(wrap_label))
     base = alt.Chart(frame).encode(
@@ -53,7 +53,8 @@ def heatmap(frame: pd.DataFrame, *, x: str, y: str, value: str, value_title: str
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(f"{value}:Q", title=value_title, scale=alt.Scale(scheme=scheme, type="sqrt"),
-                        legend=alt.Legend(format=fmt, orient="right")),
+                        legend=alt.Legend(format=fmt, orient="right",
+                                          **({"labelExpr": legend_expr} if legend_expr else {}))),
         tooltip=tooltip,
     )
     text_field = label or value

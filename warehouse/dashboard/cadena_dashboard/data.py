@@ -19,6 +19,10 @@ Rules this module keeps:
 * The publication id is the folder under ``publications/`` whose database is
   the same file (a hard link) as the published one; ``CURRENT`` when the
   warehouse was copied without its hard links.
+* Before a page runs, :func:`problem` says in one sentence why a publication
+  cannot be shown (not a DuckDB file, truncated, without the core marts), and
+  :func:`in_progress` whether a first publication is being written: the app
+  shows that instead of a traceback.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ from ingestors.core.publish import CURRENT, DB_NAME, publications_dir
 
 class PublicationChanged(RuntimeError):
     """The published file was swapped while a page was reading it."""
+
+
+# Without these the pages have nothing to stand on; the others are optional (a page says when one is missing).
+CORE_MARTS = ("dim_country", "dim_layer", "dim_organizations", "mart_value_chain__country_layer",
+              "mart_infrastructure__country")
 
 
 @dataclass(frozen=True)
@@ -192,3 +201,38 @@ def is_sample(pub: Publication) -> bool:
     if has_table(pub, "mart_source_loads", "is_sample"):
         return bool(scalar(pub, "select coalesce(bool_or(is_sample), false) from mart_source_loads"))
     return any(s.get("sample") for s in pub.manifest.get("source_snapshots", []))
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as the one line a reader can act on (DuckDB's messages run over several)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _problem(path: str, key: str) -> str | None:
+    try:
+        with connect(Path(path), key) as con:
+            names = {r[0] for r in con.execute("""select table_name from information_schema.tables
+                                                  where table_catalog = 'pub' and table_schema = 'main'""").fetchall()}
+    except duckdb.Error as exc:
+        return f"it is not a readable DuckDB database ({one_line(exc)})"
+    missing = [name for name in CORE_MARTS if name not in names]
+    if missing:
+        return f"it has none of the marts {', '.join(missing)}" if len(missing) == len(CORE_MARTS) else \
+            f"it lacks the marts {', '.join(missing)}"
+    return None
+
+
+def problem(pub: Publication) -> str | None:
+    """Why ``pub`` cannot be shown, in words; ``None`` when it can. Raises :class:`PublicationChanged`."""
+    return _problem(str(pub.path), pub.key)
+
+
+def in_progress(path: Path | None = None) -> bool:
+    """Whether a publication is being written next to ``path`` right now (its temporary folder exists)."""
+    root = publications_dir(Path(path) if path is not None else default_published_db())
+    try:
+        return any(p.name.startswith(".") and p.name.endswith(".tmp") for p in root.iterdir())
+    except OSError:
+        return False

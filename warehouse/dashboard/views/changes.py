@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from cadena_dashboard import ui
 
@@ -34,12 +35,47 @@ def summary(change_type: str, before: str | None, after: str | None) -> str:
     return "; ".join(f"{k}: {_short(v)}" for k, v in shown.items() if v not in (None, "", []))
 
 
+INFRASTRUCTURE_ENTITIES = {"facility", "cloud_region", "gpu_offer", "submarine_cable"}
+
+
+def places(changes):
+    """Per event: the countries (``countries``) and layers (``layers``) it concerns. Infrastructure entities
+    are in the hardware and infrastructure layer; organisations, memberships and rounds take their
+    organisation's headquarters and layers."""
+    orgs = ui.q("""select o.organization_id, o.hq_country_iso2, coalesce(l.codes, []) as codes
+                   from dim_organizations o left join (
+                       select organization_id, list(distinct layer_code) as codes
+                       from bridge_organization_layers group by organization_id) l using (organization_id)""")
+    org_country = dict(zip(orgs["organization_id"], orgs["hq_country_iso2"], strict=True))
+    org_layers = dict(zip(orgs["organization_id"], orgs["codes"].map(ui.as_list), strict=True))
+    countries, layers = [], []
+    for kind, entity_id, before, after in zip(changes["entity_type"], changes["entity_id"], changes["before_value"],
+                                              changes["after_value"], strict=True):
+        fields = {**_fields(before), **_fields(after)}
+        org = fields.get("organization_id") or (entity_id.split(":")[0] if kind == "layer_membership" else
+                                                entity_id if kind == "organization" else None)
+        here = [fields.get("country_iso2"), fields.get("hq_country_iso2"), org_country.get(org),
+                *(fields.get("latam_countries") or [])]
+        countries.append([c for c in here if isinstance(c, str)])
+        if kind in INFRASTRUCTURE_ENTITIES:
+            layers.append([ui.INFRASTRUCTURE_LAYER])
+        else:
+            layers.append([fields["layer_code"]] if fields.get("layer_code") else org_layers.get(org, []))
+    return {"countries": pd.Series(countries, index=changes.index, dtype=object),
+            "layers": pd.Series(layers, index=changes.index, dtype=object)}
+
+
 with ui.page("changes", "Change feed",
              "New, changed and removed facilities, cloud regions, GPU offers, cables, organisations, layer "
              "memberships and funding rounds, build by build."):
     changes = ui.q("""select change_id, entity_type, entity_id, entity_label, change_type, changed_at,
                              before_value, after_value, source_name, snapshot_id
                       from mart_changes order by changed_at desc, entity_type, entity_label""")
+    f = ui.filters()
+    if f.countries or f.layers:
+        ui.filter_note("the country and layers of each entity, read from its tracked fields and its organisation")
+        where = places(changes)
+        changes = changes[f.any_country(where["countries"]) & f.layer(where["layers"])]
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         ui.metric("changes", "Change events", f"{len(changes):,}", help="mart_changes, all builds")
@@ -77,16 +113,18 @@ with ui.page("changes", "Change feed",
             view = view[(view["entity_label"].fillna("") + " " + view["entity_id"].fillna(""))
                         .str.lower().str.contains(needle, regex=False)]
 
-        per_day = (view.assign(day=view["changed_at"].dt.strftime("%Y-%m-%d"))
-                   .groupby(["day", "entity_type", "change_type"], as_index=False).size())
-        st.altair_chart(alt.Chart(per_day).mark_bar().encode(
+        view = view.assign(day=view["changed_at"].dt.strftime("%Y-%m-%d"))
+        per_day = view.groupby(["day", "entity_type", "change_type"], as_index=False).size()
+        picked = ui.chart(alt.Chart(per_day).mark_bar().encode(
             x=alt.X("day:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("sum(size):Q", title="Events"),
             color=alt.Color("entity_type:N", title=None, legend=alt.Legend(orient="bottom", columns=4)),
             tooltip=[alt.Tooltip("day:O", title="Day"), "entity_type:N", "change_type:N",
                      alt.Tooltip("sum(size):Q", title="Events")],
-        ).properties(height=200, width=alt.Step(48), autosize=alt.AutoSizeParams(type="pad")), width="content")
-        ui.source("mart_changes", note="one bar per day")
+        ).properties(height=200, width=alt.Step(48), autosize=alt.AutoSizeParams(type="pad")), key="changes-chart",
+            fields=["day", "entity_type"], width="content")
+        ui.source("mart_changes", note="one bar per day; click a bar to list only its events in the table below")
+        view = ui.narrow(view, picked)
 
         table = view.assign(what=[summary(t, b, a) for t, b, a in
                                   zip(view["change_type"], view["before_value"], view["after_value"], strict=True)])
@@ -100,6 +138,7 @@ with ui.page("changes", "Change feed",
             "what": st.column_config.TextColumn("Fields", width="large"), "source_name": "Source",
             "snapshot_id": "Snapshot"})
         ui.source("mart_changes")
+        ui.download(table.drop(columns=["day"]), "changes", key="changes")
 
     st.subheader("Source loads")
     loads = ui.q("""select source_name, table_name, retrieved_at, loaded_at, row_count, quarantined_count, is_sample,
@@ -111,3 +150,4 @@ with ui.page("changes", "Change feed",
         "row_count": "Rows", "quarantined_count": "Quarantined", "is_sample": "Sample", "snapshot_id": "Snapshot"})
     ui.source("mart_source_loads", note="the latest load of every source table in this publication",
               sample_rows=bool(loads["is_sample"].fillna(False).any()))
+    ui.download(loads, "source_loads", key="loads")

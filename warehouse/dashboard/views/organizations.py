@@ -26,17 +26,10 @@ with ui.page("organizations", "Organisations",
     orgs["country"] = orgs["hq_country_iso2"].map(lambda c: names.get(c, c) if isinstance(c, str) else None)
     orgs["source_link"] = orgs["source_urls"].map(lambda urls: urls[0] if urls else None)
 
-    c1, c2, c3 = st.columns([2, 2, 2])
-    with c1:
-        search = st.text_input("Search", key="org-search", placeholder="Name, alias, city or description",
-                               type="search")
-    with c2:
-        chosen_layers = st.multiselect("Layers", list(layer_name), format_func=layer_name.get, key="org-layers",
-                                       placeholder="Any layer")
-    with c3:
-        countries = sorted({c for c in orgs["hq_country_iso2"].dropna()}, key=lambda c: names.get(c, c))
-        chosen_countries = st.multiselect("Headquarters", countries, format_func=lambda c: names.get(c, c),
-                                          key="org-countries", placeholder="Any country")
+    f = ui.filters()
+    ui.filter_note("headquarters country; a membership in a chosen layer")
+    search = st.text_input("Search", key="org-search", placeholder="Name, alias, city or description",
+                           type="search")
     c4, c5 = st.columns([2, 4])
     with c4:
         latam_only = st.toggle("Latin American headquarters only", value=False, key="org-latam")
@@ -50,10 +43,7 @@ with ui.page("organizations", "Organisations",
                     + orgs["hq_city"].fillna("") + " " + orgs["description"].fillna("") + " "
                     + orgs["website"].fillna("")).str.lower()
         view = view[haystack.str.contains(needle, regex=False)]
-    if chosen_layers:
-        view = view[view["layer_codes"].map(lambda codes: any(c in codes for c in chosen_layers))]
-    if chosen_countries:
-        view = view[view["hq_country_iso2"].isin(chosen_countries)]
+    view = view[f.layer(view["layer_codes"]) & f.country(view["hq_country_iso2"])]
     if latam_only:
         view = view[view["is_latam"].fillna(False)]
     if in_chain_only:
@@ -79,6 +69,7 @@ with ui.page("organizations", "Organisations",
     )
     ui.source("dim_organizations", "bridge_organization_layers",
               note="classification: curated (a curator's source), classified (rules), unclassified, outside_chain")
+    ui.download(view.drop(columns=["layer_codes", "source_link"]), "organisations", key="orgs")
 
     st.subheader("Details and sources")
     if view.empty:

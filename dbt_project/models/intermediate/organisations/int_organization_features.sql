@@ -29,7 +29,7 @@ select
     end as description
 from {{ ref('stg_epoch_notable_models__models') }} as m,
     (select unnest(m.organizations) as org, unnest(m.organization_country_iso2s) as own_country_iso2) as t
--- the LatAm builders, as in int_organization_records
+-- the LatAm builders only: a co-developer elsewhere (or of unknown country) is not classified here
 where t.org <> '' and t.own_country_iso2 is not null
 group by t.org
 union all

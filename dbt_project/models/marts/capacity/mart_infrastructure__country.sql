@@ -3,6 +3,8 @@
 {% set indicators = {
     'IT.NET.USER.ZS': 'internet_users_pct',
     'IT.NET.SECR.P6': 'secure_servers_per_million',
+    'IT.NET.BBND.P2': 'fixed_broadband_per_100_people',
+    'IT.CEL.SETS.P2': 'mobile_subscriptions_per_100_people',
     'EG.ELC.ACCS.ZS': 'electricity_access_pct',
     'EG.USE.ELEC.KH.PC': 'electricity_kwh_per_capita',
     'NY.GDP.MKTP.CD': 'gdp_usd',
@@ -79,6 +81,13 @@ indicators as (
     group by 1
 ),
 
+energy as (
+    -- The latest year with an electricity demand figure (OWID energy dataset).
+    select country_iso2, year, electricity_demand_twh, carbon_intensity_g_co2e_per_kwh, low_carbon_share_pct
+    from {{ ref('mart_energy__country') }}
+    where is_latest_year
+),
+
 build as (
     select
         coalesce(bool_or(is_sample), false) as is_sample_data,
@@ -108,6 +117,19 @@ select
     coalesce(cb.submarine_cable_count, 0) as submarine_cable_count,
     coalesce(cb.planned_submarine_cable_count, 0) as planned_submarine_cable_count,
     coalesce(cb.cable_landing_point_count, 0) as cable_landing_point_count,
+    en.year as energy_year,
+    en.electricity_demand_twh,
+    en.carbon_intensity_g_co2e_per_kwh as grid_carbon_intensity_g_co2e_per_kwh,
+    en.low_carbon_share_pct as grid_low_carbon_share_pct,
+    -- MW running all year (8,760 h) in TWh, against the country's yearly demand.
+    100 * coalesce(mw.datacenter_mw_operating, 0) * 8760 / 1e6
+        / nullif(en.electricity_demand_twh, 0) as datacenter_operating_share_of_demand_pct,
+    100 * (coalesce(mw.datacenter_mw_operating, 0) + coalesce(mw.datacenter_mw_under_construction, 0)
+           + coalesce(mw.datacenter_mw_planned, 0)) * 8760 / 1e6
+        / nullif(en.electricity_demand_twh, 0) as datacenter_pipeline_share_of_demand_pct,
+    -- MW x 8,760 h x g/kWh: megatonnes CO2e a year if the operating MW ran flat out on the average grid.
+    coalesce(mw.datacenter_mw_operating, 0) * 8760 * en.carbon_intensity_g_co2e_per_kwh / 1e9
+        as datacenter_operating_mt_co2e_at_full_load,
     g.gpu_cluster_count,
     g.planned_gpu_cluster_count,
     g.h100_equivalents,
@@ -132,4 +154,5 @@ left join cables as cb using (country_iso2)
 left join gpus as g using (country_iso2)
 left join datacenter_mw as mw using (country_iso2)
 left join indicators as ind using (country_iso2)
+left join energy as en using (country_iso2)
 cross join build

@@ -1,0 +1,132 @@
+-- One row per LatAm country with every layer of the chain side by side: organisations per layer, capacity and
+-- who holds it, GPU access and price, energy, connectivity, talent, funding and the ILIA score.
+{% set layers = ['hardware_infrastructure', 'data', 'research', 'foundation_models', 'mlops_tooling',
+                 'applications', 'integration', 'end_users'] %}
+with layers as (
+    select
+        country_iso2,
+        {% for layer in layers %}
+        max(organization_count) filter (where layer_code = '{{ layer }}') as {{ layer }}_organization_count,
+        {% endfor %}
+        max(largest_organizations) filter (where layer_code = 'hardware_infrastructure')
+            as largest_hardware_organizations
+    from {{ ref('mart_value_chain__country_layer') }}
+    group by 1
+),
+
+organisations as (
+    select hq_country_iso2 as country_iso2, count(*) as value_chain_organization_count
+    from {{ ref('dim_organizations') }}
+    where is_in_ai_value_chain
+    group by 1
+),
+
+funding as (
+    select
+        country_iso2,
+        sum(amount_usd) filter (where round_date > current_date - interval 12 month) as funding_usd_last_12_months,
+        count(*) filter (where round_date > current_date - interval 12 month) as funding_rounds_last_12_months,
+        sum(amount_usd) as funding_usd_all_time
+    from {{ ref('fct_funding_rounds') }}
+    group by 1
+),
+
+talent as (
+    select country_iso2, period as github_period, developers as github_developers, developers_per_1000_people
+    from {{ ref('mart_talent__country_quarter') }}
+    qualify row_number() over (partition by country_iso2 order by year desc, quarter desc) = 1
+),
+
+research as (
+    select country_iso2, year as ai_works_year, ai_works
+    from {{ ref('fct_research_output') }}
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+trade as (
+    select country_iso2, year as trade_year, ic_imports_usd, computer_imports_usd, is_net_exporter
+    from {{ ref('mart_semiconductor_trade__country_year') }}
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+ai_services as (
+    select
+        country_iso2,
+        count(distinct sku_name) filter (where direction is not null) as azure_openai_token_sku_count,
+        count(distinct sku_name) filter (where direction is not null and is_processed_in_region)
+            as azure_openai_in_region_sku_count
+    from {{ ref('mart_ai_services__region_meter') }}
+    group by 1
+),
+
+ilia as (
+    select country_iso2, edition as ilia_edition, ilia_score, ilia_rank, ilia_countries_scored, ilia_category
+    from {{ ref('mart_ilia__country_edition') }}
+    qualify row_number() over (partition by country_iso2 order by edition desc) = 1
+)
+
+select
+    c.country_iso2,
+    c.name_en as country_name,
+    c.subregion,
+    c.is_sovereign,
+    coalesce(o.value_chain_organization_count, 0) as value_chain_organization_count,
+    {% for layer in layers %}
+    coalesce(l.{{ layer }}_organization_count, 0) as {{ layer }}_organization_count,
+    {% endfor %}
+    l.largest_hardware_organizations,
+    i.datacenter_mw_operating,
+    i.datacenter_mw_under_construction,
+    i.datacenter_mw_planned,
+    i.facility_count,
+    i.ixp_count,
+    i.cloud_region_count,
+    i.cloud_provider_count,
+    i.submarine_cable_count,
+    i.gpu_cluster_count,
+    i.h100_equivalents,
+    i.top500_system_count,
+    i.cheapest_h100_usd_per_gpu_hour,
+    i.h100_us_premium_ratio,
+    i.energy_year,
+    i.electricity_demand_twh,
+    i.grid_carbon_intensity_g_co2e_per_kwh,
+    i.grid_low_carbon_share_pct,
+    i.datacenter_operating_share_of_demand_pct,
+    i.internet_users_pct,
+    i.fixed_broadband_per_100_people,
+    i.mobile_subscriptions_per_100_people,
+    tr.trade_year,
+    tr.ic_imports_usd,
+    tr.computer_imports_usd,
+    coalesce(tr.is_net_exporter, false) as is_chip_or_computer_net_exporter,
+    coalesce(ai.azure_openai_token_sku_count, 0) as azure_openai_token_sku_count,
+    coalesce(ai.azure_openai_in_region_sku_count, 0) as azure_openai_in_region_sku_count,
+    t.github_period,
+    t.github_developers,
+    t.developers_per_1000_people,
+    r.ai_works_year,
+    r.ai_works,
+    f.funding_usd_last_12_months,
+    coalesce(f.funding_rounds_last_12_months, 0) as funding_rounds_last_12_months,
+    f.funding_usd_all_time,
+    il.ilia_edition,
+    il.ilia_score,
+    il.ilia_rank,
+    il.ilia_countries_scored,
+    il.ilia_category,
+    i.population,
+    i.gdp_usd,
+    i.is_sample_data,
+    i.data_retrieved_at,
+    current_timestamp as built_at
+from {{ ref('dim_country') }} as c
+inner join {{ ref('mart_infrastructure__country') }} as i using (country_iso2)
+left join layers as l using (country_iso2)
+left join organisations as o using (country_iso2)
+left join funding as f using (country_iso2)
+left join talent as t using (country_iso2)
+left join research as r using (country_iso2)
+left join trade as tr using (country_iso2)
+left join ai_services as ai using (country_iso2)
+left join ilia as il using (country_iso2)
