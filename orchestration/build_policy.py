@@ -26,6 +26,7 @@ from ingestors.core.config import Settings
 
 PENDING_FILE = "_pending.json"
 PUBLISHED_FILE = "_published_build.json"
+FAILED_FILE = "_failed_build.json"
 
 
 def _path(settings: Settings, name: str) -> Path:
@@ -62,6 +63,19 @@ def mark_pending(settings: Settings, sources: Iterable[str]) -> None:
     _write(_path(settings, PENDING_FILE), {**pending(settings), **{s: now for s in sources}})
 
 
+BUILD_FILE = "_build_started.json"
+
+
+def mark_build_started(settings: Settings) -> None:
+    """When the dbt build began: a publication contains the loads committed before this, and only those
+    (a load that commits between the end of dbt and the publication stays pending)."""
+    _write(_path(settings, BUILD_FILE), {"started_at": datetime.now(UTC).isoformat()})
+
+
+def build_started(settings: Settings) -> str | None:
+    return _read(_path(settings, BUILD_FILE)).get("started_at")
+
+
 def record_publication(settings: Settings, *, built_before: str) -> None:
     """A publication was swapped in: clear what it contains, remember the dbt project it was built from."""
     from orchestration.dbt_manifest import project_hash
@@ -70,6 +84,18 @@ def record_publication(settings: Settings, *, built_before: str) -> None:
     _write(_path(settings, PENDING_FILE), left)
     _write(_path(settings, PUBLISHED_FILE), {"project_hash": project_hash(),
                                               "published_at": datetime.now(UTC).isoformat()})
+
+
+def record_failed_build(settings: Settings, message: str) -> None:
+    """A build failed: `cadena status` says the publication is behind it until the next publication."""
+    _write(_path(settings, FAILED_FILE), {"failed_at": datetime.now(UTC).isoformat(), "message": message})
+
+
+def failed_build(settings: Settings) -> dict:
+    """The last failed build ({} when none failed since the last publication)."""
+    failed = _read(_path(settings, FAILED_FILE))
+    published = _read(_path(settings, PUBLISHED_FILE)).get("published_at", "")
+    return failed if failed.get("failed_at", "") > published else {}
 
 
 def project_changed(settings: Settings) -> bool:

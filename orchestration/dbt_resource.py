@@ -6,6 +6,8 @@ from importlib.metadata import version as installed_version
 from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
+from orchestration.child_processes import install_child_reaper
+
 
 class CadenaDbtCliResource(DbtCliResource):
     """dagster-dbt's resource without the per-run work Cadena does not use.
@@ -23,3 +25,6 @@ class CadenaDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):  # noqa: ANN001 - signature of the parent
         return None
+
+
+install_child_reaper()  # dbt children die with the refresh (see orchestration/child_processes.py)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingestors.core import state
+from ingestors.core import housekeeping, shrink, state
 from ingestors.core.config import Settings
+from ingestors.core.lock import writer_lock
+from ingestors.core.pipeline import REFRESH_DEADLINE_ENV
 from ingestors.core.registry import Source
 from ingestors.sources import ALL, BY_NAME
 from orchestration import build_policy
@@ -62,18 +64,47 @@ class RefreshReport:
 
 
 def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = False,
-            settings: Settings | None = None, persist_runs: bool | None = None) -> RefreshReport:
-    """Ingest the chosen sources, then build and publish whatever is waiting to be published."""
+            settings: Settings | None = None, persist_runs: bool | None = None,
+            accept_shrink: list[str] | None = None, ingest: bool = True) -> RefreshReport:
+    """Ingest the chosen sources, then build and publish whatever is waiting to be published.
+
+    The whole refresh holds the writer lock (:mod:`ingestors.core.lock`; its Dagster steps take it
+    again in-process) and starts by sweeping what interrupted writers left behind. Without
+    ``ingest`` only the build and publication run (after ``cadena rebuild --from-raw``).
+    """
     settings = settings or Settings.from_env()
+    before = os.environ.get(shrink.ENV)
+    if accept_shrink:
+        os.environ[shrink.ENV] = ",".join([*filter(None, [before]), *accept_shrink])
+    # Every fetch of this refresh shares one budget: a refresh where every publisher stalls still ends.
+    os.environ[REFRESH_DEADLINE_ENV] = str(time.time() + float(os.environ.get("CADENA_REFRESH_BUDGET_S", "600")))
+    try:
+        with writer_lock(settings.warehouse_dir, purpose="refresh" + (" --offline" if offline else "")):
+            housekeeping.sweep(settings)
+            from orchestration.dbt_manifest import TARGET_DIR
+
+            housekeeping.prune_run_folders(TARGET_DIR)
+            return _refresh(offline=offline, sources=sources, force=force, settings=settings,
+                            persist_runs=persist_runs, ingest=ingest)
+    finally:
+        os.environ.pop(REFRESH_DEADLINE_ENV, None)
+        if before is None:
+            os.environ.pop(shrink.ENV, None)
+        else:
+            os.environ[shrink.ENV] = before
+
+
+def _refresh(*, offline: bool, sources: list[str] | None, force: bool, settings: Settings,
+             persist_runs: bool | None, ingest: bool) -> RefreshReport:
     report = RefreshReport()
     t0 = time.perf_counter()
     if persist_runs is None:
         persist_runs = bool(os.environ.get("DAGSTER_HOME"))
     if persist_runs:
         dagster_home(settings)
-    from dagster import AssetSelection, DagsterInstance, materialize
+    from dagster import DagsterInstance
 
-    from orchestration.ingest import INGEST_ASSETS, source_asset_keys
+    from orchestration.ingest import ingest_job, source_asset_keys
     from orchestration.resources import CadenaResource
 
     # A persistent instance (DAGSTER_HOME) records the runs for the UI; without
@@ -85,15 +116,15 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
 
     t1 = time.perf_counter()
     since = datetime.now(UTC)
-    # Phase 1 needs only the ingest assets: no dbt import, no manifest.
-    materialize(
-        INGEST_ASSETS, instance=instance, resources={"cadena": CadenaResource()}, run_config=run_config,
-        raise_on_error=False,
-        selection=AssetSelection.assets(*[k for s in chosen for k in source_asset_keys(s)]),
-        tags=CLI_JOB_TAGS,
-    )
-    report.timings["ingest_s"] = time.perf_counter() - t1
-    _classify(settings, chosen, report, since=since)
+    # Phase 1 needs only the ingest assets: no dbt import, no manifest. The named job `ingest_sources`,
+    # so the run shows in the UI as what it is, not as __ephemeral_asset_job__.
+    if ingest:
+        ingest_job({"cadena": CadenaResource()}).execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False,
+            asset_selection=[k for s in chosen for k in source_asset_keys(s)], tags=CLI_JOB_TAGS,
+        )
+        report.timings["ingest_s"] = time.perf_counter() - t1
+        _classify(settings, chosen, report, since=since)
 
     # Remember what was loaded before building: a kill from here on loses nothing.
     build_policy.mark_pending(settings, report.loaded)
@@ -105,8 +136,6 @@ def refresh(*, offline: bool, sources: list[str] | None = None, force: bool = Fa
 
 
 def _build_and_publish(settings: Settings, report: RefreshReport, *, instance, run_config, force: bool) -> None:
-    from dagster import materialize
-
     t2 = time.perf_counter()
     from orchestration.dbt_manifest import ensure_manifest
 
@@ -114,12 +143,13 @@ def _build_and_publish(settings: Settings, report: RefreshReport, *, instance, r
     from orchestration.definitions import defs
 
     report.timings["dbt_load_s"] = time.perf_counter() - t2
-    selection, scope = build_policy.build_selection(set(report.pending), defs.resolve_asset_graph(), settings,
-                                                    force=force)
+    graph = defs.resolve_asset_graph()
+    selection, scope = build_policy.build_selection(set(report.pending), graph, settings, force=force)
     report.build_scope = scope
-    build = materialize(
-        list(defs.assets), instance=instance, resources=dict(defs.resources), run_config=run_config,
-        raise_on_error=False, selection=selection, tags=CLI_JOB_TAGS,
+    # The named job the sensors run too (orchestration/jobs.py), on the policy's selection.
+    build = defs.resolve_job_def("build_and_publish").execute_in_process(
+        instance=instance, run_config=run_config, raise_on_error=False,
+        asset_selection=sorted(selection.resolve(graph), key=lambda key: key.to_user_string()), tags=CLI_JOB_TAGS,
     )
     report.timings["build_and_publish_s"] = time.perf_counter() - t2
     for stat in instance.get_run_step_stats(build.run_id):
@@ -129,6 +159,7 @@ def _build_and_publish(settings: Settings, report: RefreshReport, *, instance, r
     report.built = report.published = build.success
     if not build.success:
         report.failed["build"] = _first_failure(build)
+        build_policy.record_failed_build(settings, report.failed["build"])
 
 
 def _classify(settings: Settings, chosen: list[Source], report: RefreshReport, since: datetime) -> None:

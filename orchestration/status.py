@@ -57,6 +57,9 @@ def source_status(settings: Settings, *, now: datetime | None = None) -> list[di
         if last in ("failed", "skipped"):
             last = f"{last}: {attempt.get('message', '')}"
         stale = fresh.verdict == "stale" or attempt.get("status") == "failed"
+        if attempt.get("status") == "failed" and fresh.verdict == "fresh":
+            # its data is within cadence, but the source is failing now: never call it plainly fresh
+            freshness = f"FAILING since {(attempt.get('finished_at') or '?')[:16]} ({freshness})"
         rows.append({
             "source": source.name,
             "family": source.family,
@@ -71,3 +74,21 @@ def source_status(settings: Settings, *, now: datetime | None = None) -> list[di
             "affects": ", ".join(downstream_marts(source.name)) if stale else "",
         })
     return rows
+
+
+def warehouse_lines(settings: Settings) -> list[str]:
+    """One line each for what an operator must know about the published warehouse: missing or corrupt,
+    behind a failed build, loads waiting to be published."""
+    from ingestors.core.publish import check_published
+    from orchestration import build_policy
+
+    lines = []
+    if problem := check_published(settings.published_db):
+        lines.append(problem)
+    if failed := build_policy.failed_build(settings):
+        lines.append(f"the published warehouse is behind a failed build ({failed['failed_at'][:16]} UTC): "
+                     f"{failed['message']}")
+    if waiting := build_policy.pending(settings):
+        lines.append(f"loaded but not yet published: {', '.join(sorted(waiting))} "
+                     "(the next refresh, CLI or sensor, builds and publishes them)")
+    return lines

@@ -9,6 +9,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import BY_NAME
 from orchestration import build_policy
@@ -70,8 +71,11 @@ class CadenaDbtTranslator(DagsterDbtTranslator):
 def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, cadena: CadenaResource):
     """`dbt build` of the selected models: seeds, models and their tests (as asset checks)."""
     # The profile reads the working database's path from the environment.
-    os.environ["CADENA_DB_PATH"] = str(cadena.settings().working_db)
-    yield from dbt.cli(["build"], context=context).stream()
+    settings = cadena.settings()
+    os.environ["CADENA_DB_PATH"] = str(settings.working_db)
+    with writer_lock(settings.warehouse_dir, purpose="dbt build"):
+        build_policy.mark_build_started(settings)
+        yield from dbt.cli(["build"], context=context).stream()
 
 
 MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PREFIXES)]
@@ -102,7 +106,7 @@ def export_policy(settings) -> ExportPolicy:
 )
 def published_warehouse(context: AssetExecutionContext, cadena: CadenaResource) -> MaterializeResult:
     settings = cadena.settings()
-    started = datetime.now(UTC).isoformat()
+    started = build_policy.build_started(settings) or datetime.now(UTC).isoformat()
     info = publish(settings.working_db, settings.published_db, keep=settings.keep_publications,
                    policy=export_policy(settings))
     build_policy.record_publication(settings, built_before=started)

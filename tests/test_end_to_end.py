@@ -214,9 +214,11 @@ def test_supercomputers_keep_only_latam_systems(offline_warehouse):
 
 def test_organisations_are_resolved_and_classified(offline_warehouse):
     settings, _ = offline_warehouse
-    # the registry's Tractian and the YC sample's Tractian are one organisation (same website domain)
+    # the registry's Tractian, the YC sample's (same website domain), the news report's (same name) and the SEC
+    # issuer's (tied to the registry id at ingest) are one organisation
     assert query(settings, """select sources, source_record_count, classification_status
-        from dim_organizations where organization_id = 'tractian'""") == [(["curated_registry", "yc"], 2, "curated")]
+        from dim_organizations where organization_id = 'tractian'""") == [
+        (["curated_registry", "news", "sec_form_d", "yc"], 4, "curated")]
     # a YC fintech with no AI signal stays visible but outside the chain, and in no layer
     assert query(settings, """select classification_status, is_in_ai_value_chain from dim_organizations
         where organization_id = 'yc:90003'""") == [("outside_chain", False)]
@@ -264,7 +266,9 @@ def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
     assert report.loaded == ["curated_registry"] and report.published
     changes = query(settings, """select change_type, entity_label, before_value, after_value from mart_changes
         where entity_type = 'organization' and change_type <> 'new' order by entity_id""")
-    assert [(c[0], c[1]) for c in changes] == [("changed", "CENIA Chile"), ("removed", "NotCo")]
+    # NotCo goes, and with it the investors only its rounds named (discovered organisations, evidence gone)
+    assert [(c[0], c[1]) for c in changes] == [("changed", "CENIA Chile"), ("removed", "Bezos Expeditions"),
+                                               ("removed", "Future Positive"), ("removed", "NotCo")]
     assert '"organization_name":"CENIA"' in changes[0][2] and '"organization_name":"CENIA Chile"' in changes[0][3]
     # a revised amount of a funding round is a change of that round, with before and after
     funding = query(settings, """select change_type, before_value, after_value from mart_changes
@@ -345,3 +349,62 @@ def test_funding_marts_have_rows(offline_warehouse):
     assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
         query(settings, """select count(*) from (select distinct series, country_iso2, year
             from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")
+
+
+def test_the_chain_map_counts_presence_and_keeps_every_named_organisation(offline_warehouse):
+    """Issue 13: providers count where their capacity sits; every name a source gives is an organisation."""
+    settings, _ = offline_warehouse
+    present = dict(query(settings, """select organization_id, list(distinct country_iso2 order by country_iso2)
+        from bridge_organization_presence where presence_kind <> 'headquarters' and is_latam
+        and organization_id in ('amazon-web-services', 'microsoft-azure', 'google-cloud', 'oracle-cloud', 'equinix')
+        group by 1"""))
+    assert {"BR", "MX"} <= set(present["equinix"])  # the registry's presence list
+    # at least where their sample cloud regions and Local Zones are (the registry's presence list adds more)
+    expected = {"amazon-web-services": {"AR", "BR", "CL", "CO", "MX", "PE"}, "google-cloud": {"BR", "CL", "MX"},
+                "microsoft-azure": {"BR", "CL", "MX"}, "oracle-cloud": {"BR", "CL", "CO", "MX"}}
+    assert all(countries <= set(present.get(org, ())) for org, countries in expected.items()), present
+    # both views exist; hardware counts presence, so Mexico counts more than its own headquarters
+    (mx,) = query(settings, """select counting_rule, organization_count, organization_count_by_headquarters,
+        organization_count_by_presence from mart_value_chain__country_layer
+        where country_layer_id = 'MX:hardware_infrastructure'""")
+    assert mx[0] == "presence" and mx[1] > mx[2] and mx[3] > 0
+    assert query(settings, """select distinct counting_rule from mart_value_chain__country_layer
+        where layer_code <> 'hardware_infrastructure'""") == [("headquarters",)]
+    # a PeeringDB operator and a cable owner no curator described are discovered organisations with evidence
+    discovered = dict(query(settings, """select organization_id, source_urls from dim_organizations
+        where registry_status = 'discovered'"""))
+    assert {"peeringdb:9101", "telegeography:Example Telecom", "top500:90009"} <= set(discovered)
+    assert all(discovered[k] for k in ("peeringdb:9101", "top500:90009"))
+    # the cloud provider codes resolve to the registry's providers, never to a new organisation
+    assert query(settings, """select distinct organization_id from intermediate.int_organizations_resolved
+        where record_key like 'cloud_provider:%' order by 1""") == [
+        ("amazon-web-services",), ("google-cloud",), ("microsoft-azure",), ("oracle-cloud",)]
+
+
+def test_physical_chain_dependencies_claims_and_licences(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, """select dimension, supply_status from mart_physical_chain__concentration
+        where country_iso2 = 'BO' and dimension in ('cable_systems', 'cable_owners', 'landing_stations')
+        order by dimension_order""") == [
+        ("cable_systems", "landlocked"), ("cable_owners", "landlocked"), ("landing_stations", "landlocked")]
+    # Brazil: at least the sample's four providers (the registry's presence list adds others)
+    (br,) = query(settings, """select unit_count, supply_status, single_cloud_provider
+        from mart_physical_chain__concentration join mart_physical_chain__country using (country_iso2)
+        where country_iso2 = 'BR' and dimension = 'cloud_providers'""")
+    assert br[0] >= 4 and br[1:] == ("several", False)
+    # Brazil hosts AWS's region: a foreign provider holds capacity there
+    assert query(settings, """select site_count > 0, is_foreign_provider from mart_dependencies__country
+        where country_iso2 = 'BR' and provider_organization_id = 'amazon-web-services'
+        and dependency_kind = 'hosts_cloud_region'""") == [(True, True)]
+    # one headline per claimed fact
+    assert query(settings, """select count(*) from (select subject_kind, subject_id, attribute from fct_fact_claims
+        group by all having count(*) filter (where is_headline) <> 1)""") == [(0,)]
+    # exports: a licence on every row, and the rows licensed to the user left out
+    exports = settings.published_db.parent / "exports"
+    with duckdb.connect() as con:
+        assert con.execute(f"select count(*) from '{exports / 'fct_funding_claims.parquet'}' "
+                           "where source_name = 'licensed_exports'").fetchone() == (0,)
+        assert con.execute(f"select distinct licence from '{exports / 'fct_cable_landings.parquet'}'").fetchall() == [
+            ("TeleGeography Submarine Cable Map, CC BY-NC-SA 4.0 (https://www.submarinecablemap.com)",)]
+    assert query(settings, "select count(*) > 0 from fct_funding_claims where source_name = 'licensed_exports'") == [
+        (True,)]

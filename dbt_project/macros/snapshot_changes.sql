@@ -25,12 +25,19 @@
   are JSON of every tracked column), removed (the entity disappeared from its
   source) or returned (it came back after a removal; before is its state when
   it left).
+
+  With `since` (an incremental build: the newest change already in the
+  mart), only the entities with a version after it are read, and only their
+  events after it are returned: a refresh costs what changed, not all the
+  history that has accumulated.
 -#}
-{% macro snapshot_changes(snapshot, entity_type, key, label, source_expr, snapshot_expr='snapshot_id') -%}
+{% macro snapshot_changes(snapshot, entity_type, key, label, source_expr, snapshot_expr='snapshot_id',
+                          since=none) -%}
     {%- set tracked = snapshot_check_cols(snapshot) -%}
     {%- set state -%}
         to_json(struct_pack({% for c in tracked %}{{ c }} := {{ c }}{{ ',' if not loop.last }}{% endfor %}))
     {%- endset %}
+select * from (
 select
     '{{ entity_type }}' as entity_type,
     cast({{ key }} as varchar) as entity_id,
@@ -47,4 +54,11 @@ select
     cast({{ source_expr }} as varchar) as source_name,
     cast({{ snapshot_expr }} as varchar) as snapshot_id
 from {{ ref(snapshot) }}
+{%- if since %}
+where {{ key }} in (select {{ key }} from {{ ref(snapshot) }} where dbt_valid_from > {{ since }})
+{%- endif %}
+) as versions
+{%- if since %}
+where changed_at > {{ since }}
+{%- endif %}
 {%- endmacro %}

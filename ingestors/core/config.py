@@ -26,7 +26,9 @@ class Settings:
     warehouse_dir: Path
     contact: str
     peeringdb_api_key: str | None = field(default=None, repr=False)
-    http_timeout_s: float = 30.0
+    http_timeout_s: float = 30.0  # per read
+    http_deadline_s: float = 120.0  # per request, first byte sent to last byte read
+    source_budget_s: float = 300.0  # per source: every request, retry and wait of one fetch
     max_response_bytes: int = 200 * 1024 * 1024
     keep_publications: int = 5  # publications kept for rollback
     export_licensed: bool = False  # export rows of licensed sources too (CADENA_EXPORT_LICENSED=1)
@@ -72,6 +74,8 @@ class Settings:
             contact=os.environ.get("CADENA_CONTACT", "cadena-maintainers@users.noreply.github.com"),
             peeringdb_api_key=os.environ.get("PEERINGDB_API_KEY") or None,
             http_timeout_s=float(os.environ.get("CADENA_HTTP_TIMEOUT_S", "30")),
+            http_deadline_s=float(os.environ.get("CADENA_HTTP_DEADLINE_S", "120")),
+            source_budget_s=float(os.environ.get("CADENA_SOURCE_BUDGET_S", "300")),
             max_response_bytes=int(os.environ.get("CADENA_MAX_RESPONSE_MB", "200")) * 1024 * 1024,
             keep_publications=int(os.environ.get("CADENA_KEEP_PUBLICATIONS", "5")),
             samples_dir=_path("CADENA_SAMPLES_DIR", REPO_ROOT / "ingestors" / "samples"),

@@ -42,3 +42,13 @@ class PayloadError(CadenaError):
 
 class RecordError(ValueError):
     """One record cannot be used; it goes to quarantine with this reason."""
+
+
+class InternalError(CadenaError):
+    """An exception that is not Cadena's own (a bug, a full disk): one line, the traceback in a log file."""
+
+    def __init__(self, source: str, exc: BaseException, log_file: str):
+        first = (str(exc).splitlines() or [""])[0][:300]
+        super().__init__(f"{source}: internal error: {type(exc).__name__}: {first} (traceback in {log_file})")
+        self.source = source
+        self.log_file = log_file

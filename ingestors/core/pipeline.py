@@ -9,26 +9,33 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
+import traceback
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
-from ingestors.core import state
+from ingestors.core import shrink, state
 from ingestors.core.config import Settings
-from ingestors.core.errors import CadenaError, PayloadError, SourceSkipped
-from ingestors.core.http import Fetched, HttpClient
+from ingestors.core.errors import CadenaError, FetchError, InternalError, PayloadError, SourceSkipped
+from ingestors.core.http import Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
+from ingestors.core.lock import writer_lock
 from ingestors.core.registry import Record, Reject, Source
 from ingestors.core.replay import offline_transport
 from ingestors.core.snapshots import Snapshot, SnapshotStore, SnapshotWriter
 from ingestors.core.state import RunResult
 
 log = logging.getLogger(__name__)
+
+# Set by a refresh: the epoch time by which every fetch of the run must be done (CADENA_REFRESH_BUDGET_S).
+REFRESH_DEADLINE_ENV = "CADENA_REFRESH_DEADLINE"
 
 class SnapshotFetchContext:
     """The :class:`~ingestors.core.registry.FetchContext` a source's ``fetch`` gets: a polite GET that lands
@@ -161,14 +168,25 @@ def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
     for var in source.requires_env:
         if not os.environ.get(var) and not offline:
             raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
+    budget_s = settings.source_budget_s
+    if (deadline := os.environ.get(REFRESH_DEADLINE_ENV)) and not offline:
+        budget_s = min(budget_s, float(deadline) - time.time())
+        if budget_s <= 0:
+            raise FetchError(source.name, source.homepage, "the refresh's time budget (CADENA_REFRESH_BUDGET_S) "
+                                                           "is spent; not fetched this run")
     store = SnapshotStore(settings.raw_dir)
     if offline and transport is None:  # the samples, or a replay of real captures (CADENA_REPLAY_DIR)
         transport = offline_transport(source.name, source.plan.sample_routes, settings.samples_dir)
+    timeout_s = source.plan.timeout_s or settings.http_timeout_s
     client = HttpClient(
         user_agent=settings.user_agent,
-        timeout_s=source.plan.timeout_s or settings.http_timeout_s,
+        timeout_s=timeout_s,
+        deadline_s=max(settings.http_deadline_s, 2 * timeout_s),
+        budget_s=budget_s,
         max_bytes=settings.max_response_bytes,
         rate_limits=None if offline else source.plan.limits(os.environ),
+        allowed_hosts=None if offline else source.plan.hosts(),
+        backoff=None if offline else HostBackoff(settings.state_dir / "http_backoff.json"),
         attempts=source.plan.attempts,
         transport=transport,
         max_requests=source.plan.max_requests,
@@ -196,18 +214,35 @@ def run_source(source: Source, settings: Settings, *, offline: bool = False, for
         last = state.read(settings, source.name).get("last_success") or {}
         if snapshot.unchanged and last.get("snapshot_id") == snapshot.snapshot_id and not force:
             result = RunResult(source.name, "unchanged", snapshot.snapshot_id, snapshot.retrieved_at,
-                               rows=last.get("rows", {}), quarantined=last.get("quarantined", 0),
+                               rows=last.get("rows", {}), partitions=last.get("partitions", {}),
+                               sample=bool(last.get("sample")), quarantined=last.get("quarantined", 0),
                                requests=requests, message="payload unchanged since the last load")
         else:
             parsed = parse_snapshot(source, snapshot)
-            counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
+            shrink.check(source, snapshot.snapshot_id, last, parsed.rows, sample=snapshot.sample)
+            with writer_lock(settings.warehouse_dir, purpose=f"load {source.name}"):
+                counts = load_snapshot(settings.working_db, source, snapshot, parsed.rows, parsed.quarantine)
             result = RunResult(source.name, "loaded", snapshot.snapshot_id, snapshot.retrieved_at,
-                               rows=counts, quarantined=len(parsed.quarantine), requests=requests)
+                               rows=counts, partitions=shrink.partitions(source, parsed.rows),
+                               sample=snapshot.sample, quarantined=len(parsed.quarantine), requests=requests)
     except SourceSkipped as exc:
         state.record(settings, source.name, started, RunResult(source.name, "skipped", message=str(exc)))
         raise
     except CadenaError as exc:
         state.record(settings, source.name, started, RunResult(source.name, "failed", message=str(exc)))
         raise
+    except Exception as exc:  # not ours: one line for the operator, the traceback in a log file
+        error = InternalError(source.name, exc, str(log_traceback(settings, source.name, exc)))
+        state.record(settings, source.name, started, RunResult(source.name, "failed", message=str(error)))
+        raise error from None
     state.record(settings, source.name, started, result)
     return result
+
+
+def log_traceback(settings: Settings, name: str, exc: BaseException) -> Path:
+    """Write ``exc``'s traceback to ``warehouse/logs/<name>-<UTC time>.log``; returns the path."""
+    folder = settings.warehouse_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+    path.write_text("".join(traceback.format_exception(exc)))
+    return path

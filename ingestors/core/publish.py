@@ -13,18 +13,33 @@ A publication is a folder ``warehouse/publications/<id>/`` holding
   are licensed to the user (the funding exports) are left out of the exports
   unless ``CADENA_EXPORT_LICENSED=1`` (the database keeps them: it is the
   user's own copy);
+* ``exports/market_map.{csv,parquet,html}``: the market map (every organisation
+  in its layer and the countries where it operates, with evidence), the HTML a
+  self-contained page an analyst can share (:mod:`ingestors.core.market_map`);
 * ``manifest.json``: publication time, the snapshot of every source table,
   row counts, the licence of every source and the licences behind each
   exported mart, the rows left out and why, dbt and DuckDB versions, the git
   commit.
 
-The folder is built under a temporary name, checked (it opens and has the
-marts), then renamed. The files analysts open are then swapped in atomically
-with ``os.replace``: ``warehouse/cadena.duckdb`` (a hard link to the
-publication's database) and ``warehouse/exports`` (a symbolic link to its
-exports). A reader keeps the copy it opened until it reconnects. The last
-``keep`` publications are kept; :func:`rollback` points the links back to the
-previous one. Nothing here runs unless the build before it succeeded.
+The folder is built under a temporary name (``.tmp-*``, swept by the next
+refresh if a kill leaves it), checked (it opens and has the marts), sealed
+(every file read-only, 0444) and renamed. Then one ``os.replace`` switches
+the symbolic link ``publications/CURRENT`` to it. What analysts open are fixed
+links through ``CURRENT``::
+
+    warehouse/cadena.duckdb  -> publications/CURRENT/cadena.duckdb
+    warehouse/exports        -> publications/CURRENT/exports
+    warehouse/manifest.json  -> publications/CURRENT/manifest.json
+
+so the database, the exports and the manifest change together, in one step.
+A kill before the switch leaves the previous publication current; after it,
+the new one. A reader keeps the file it opened until it reconnects. Each
+publication is its own copy: nothing is hard-linked, so writing to one (which
+its 0444 mode refuses anyway) cannot change another. The last ``keep``
+publications are kept; :func:`rollback` switches ``CURRENT`` back to the last
+complete one before it. Publishing and rolling back hold the writer lock
+(:mod:`ingestors.core.lock`). Nothing here runs unless the build before it
+succeeded.
 """
 
 from __future__ import annotations
@@ -42,12 +57,16 @@ from pathlib import Path
 
 import duckdb
 
+from ingestors.core import market_map
+from ingestors.core.lock import writer_lock
+
 REQUIRED_TABLES = ("mart_infrastructure__country",)
 MART_PREFIXES = ("dim_", "fct_", "bridge_", "mart_")
 # Readable by DuckDB 1.4 and newer.
 STORAGE_VERSION = "v1.4.0"
 DB_NAME = "cadena.duckdb"
 CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -123,8 +142,8 @@ def _git_commit(repo: Path) -> str | None:
     return out.stdout.strip() or None
 
 
-def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = None
-                  ) -> tuple[int, dict[str, int], list[dict], dict]:
+def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = None,
+                  publication_id: str = "", published_at: str = "") -> tuple[int, dict[str, int], list[dict], dict]:
     """Copy the database and write the exports into ``folder``; returns tables, row counts, snapshots, and what
     the exports say about licences (licences per mart, rows left out)."""
     policy = policy or ExportPolicy()
@@ -152,6 +171,9 @@ def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = 
                 left_out[name] = rows[name] - exported
             con.execute(f"copy ({query}) to '{exports / (name + '.parquet')}' (format parquet)")
             con.execute(f"copy ({query}) to '{exports / (name + '.csv')}' (format csv, header true)")
+        the_map = market_map.export(con, exports, publication_id=publication_id, published_at=published_at,
+                                    licences=policy.licences, restricted_sources=policy.restricted_sources,
+                                    include_restricted=policy.include_restricted)
         snapshots = [
             {"source": s, "table": t, "snapshot_id": snap, "retrieved_at": ret.isoformat(), "sample": sample}
             for s, t, snap, ret, sample in con.execute("""
@@ -167,48 +189,101 @@ def _build_folder(working_db: Path, folder: Path, policy: ExportPolicy | None = 
         "rows_left_out_of_exports": {"reason": "licensed to the user, not for redistribution "
                                                "(set CADENA_EXPORT_LICENSED=1 to export them)",
                                      "sources": sorted(policy.restricted_sources), "rows": left_out},
+        "market_map": the_map,
     }
     return tables, rows, snapshots, licensing
 
 
+def _replace_with_symlink(link: Path, target: str, *, is_dir: bool) -> None:
+    """Make ``link`` a symbolic link to ``target`` in one ``os.replace``.
+
+    A real folder in its way (a warehouse copied without its links) is removed first.
+    """
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    tmp = link.with_name(f".tmp-{link.name}.{uuid.uuid4().hex}")
+    tmp.symlink_to(target, target_is_directory=is_dir)
+    os.replace(tmp, link)
+
+
 def _point_at(published_db: Path, folder: Path) -> None:
-    """Swap the analysts' database and exports links to ``folder`` atomically."""
-    tmp = published_db.with_name(f".{published_db.name}.{uuid.uuid4().hex}.tmp")
-    os.link(folder / DB_NAME, tmp)
-    os.replace(tmp, published_db)
-    exports_link = published_db.parent / "exports"
-    tmp_link = published_db.parent / f".exports.{uuid.uuid4().hex}.tmp"
-    tmp_link.symlink_to(folder / "exports", target_is_directory=True)
-    if exports_link.is_dir() and not exports_link.is_symlink():
-        shutil.rmtree(exports_link)
-    os.replace(tmp_link, exports_link)
-    current = publications_dir(published_db) / CURRENT
-    tmp_current = current.with_name(f".{CURRENT}.{uuid.uuid4().hex}.tmp")
-    tmp_current.write_text(folder.name)
-    os.replace(tmp_current, current)
+    """Make ``folder`` the publication analysts open: one atomic switch of ``publications/CURRENT``.
+
+    ``cadena.duckdb``, ``exports`` and ``manifest.json`` beside the publications are fixed
+    links through ``CURRENT``, so database, exports and manifest change together.
+    """
+    root = publications_dir(published_db)
+    _replace_with_symlink(root / CURRENT, folder.name, is_dir=True)
+    fixed = {published_db: f"{root.name}/{CURRENT}/{DB_NAME}",
+             published_db.parent / "exports": f"{root.name}/{CURRENT}/exports",
+             published_db.parent / MANIFEST: f"{root.name}/{CURRENT}/{MANIFEST}"}
+    for link, target in fixed.items():
+        if not (link.is_symlink() and os.readlink(link) == target):
+            _replace_with_symlink(link, target, is_dir=link.name == "exports")
+
+
+def _seal(folder: Path) -> None:
+    """Make every file of a publication read-only (0444): an analyst who forgets ``read_only``
+    gets an error, not a changed publication."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            path.chmod(0o444)
+
+
+def complete(folder: Path) -> bool:
+    """A publication folder that was fully written (database and manifest present)."""
+    return (folder / DB_NAME).is_file() and (folder / MANIFEST).is_file()
 
 
 def list_publications(published_db: Path) -> list[str]:
     root = publications_dir(published_db)
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir()
+                  if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and p.name != CURRENT)
 
 
 def current_publication(published_db: Path) -> str | None:
     current = publications_dir(published_db) / CURRENT
-    return current.read_text().strip() if current.is_file() else None
+    if current.is_symlink():
+        return Path(os.readlink(current)).name
+    return current.read_text().strip() if current.is_file() else None  # the layout before links
+
+
+def check_published(published_db: Path) -> str | None:
+    """``None`` when the published database opens and has its marts, else one line saying what is wrong."""
+    if not published_db.exists():
+        return f"no published warehouse at {published_db}; run `cadena refresh`"
+    try:
+        with duckdb.connect(str(published_db), read_only=True) as con:
+            names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"the published warehouse {published_db} is corrupt ({first}); `cadena publish --rollback` " \
+               "goes back to the previous publication"
+    missing = [t for t in REQUIRED_TABLES if t not in names]
+    if missing:
+        return f"the published warehouse {published_db} lacks {', '.join(missing)}"
+    return None
 
 
 def publish(working_db: Path, published_db: Path, *, keep: int = 5, policy: ExportPolicy | None = None) -> Publication:
     """Build a new publication from ``working_db`` and make it the one analysts open."""
+    with writer_lock(published_db.parent, purpose="publish"):
+        return _publish(working_db, published_db, keep=keep, policy=policy)
+
+
+def _publish(working_db: Path, published_db: Path, *, keep: int, policy: ExportPolicy | None) -> Publication:
     if not working_db.is_file():
         raise PublishError(f"publish: no working database at {working_db}; run a build first")
     published_at = datetime.now(UTC)
     publication_id = f"{published_at:%Y%m%dT%H%M%S%fZ}"
     root = publications_dir(published_db)
     root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".{publication_id}.{uuid.uuid4().hex}.tmp"
+    tmp = root / f".tmp-{publication_id}.{uuid.uuid4().hex}"
     try:
-        tables, rows, snapshots, licensing = _build_folder(working_db, tmp, policy)
+        tables, rows, snapshots, licensing = _build_folder(working_db, tmp, policy, publication_id,
+                                                           published_at.isoformat())
         manifest = {
             **licensing,
             "publication_id": publication_id,
@@ -221,25 +296,35 @@ def publish(working_db: Path, published_db: Path, *, keep: int = 5, policy: Expo
             "duckdb_version": _version("duckdb"),
             "git_commit": _git_commit(Path(__file__).resolve().parents[2]),
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _seal(tmp)
         folder = root / publication_id
         os.replace(tmp, folder)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     _point_at(published_db, folder)
-    for old in list_publications(published_db)[:-keep]:
-        shutil.rmtree(root / old, ignore_errors=True)
+    current = folder.name
+    for old in [p for p in list_publications(published_db) if p != current][:-(keep - 1) or None]:
+        if keep > 0:
+            shutil.rmtree(root / old, ignore_errors=True)
     return Publication(publication_id, folder, published_db, published_at, published_db.stat().st_size, tables,
                        len(rows))
 
 
 def rollback(published_db: Path) -> str:
-    """Point the analysts' files at the publication before the current one; returns its id."""
-    ids = list_publications(published_db)
-    current = current_publication(published_db)
-    if current not in ids or ids.index(current) == 0:
-        raise PublishError("publish --rollback: there is no earlier publication to go back to")
-    previous = ids[ids.index(current) - 1]
-    _point_at(published_db, publications_dir(published_db) / previous)
-    return previous
+    """Point the analysts' files at the last complete publication before the current one; returns its id.
+
+    Works after an interruption anywhere: a publication folder left incomplete, or
+    one renamed into place but never switched to, is passed over.
+    """
+    with writer_lock(published_db.parent, purpose="publish --rollback"):
+        ids = list_publications(published_db)
+        current = current_publication(published_db)
+        older = [i for i in ids if current is None or i < current]
+        candidates = [i for i in older if complete(publications_dir(published_db) / i)]
+        if not candidates:
+            raise PublishError("publish --rollback: there is no earlier publication to go back to")
+        previous = candidates[-1]
+        _point_at(published_db, publications_dir(published_db) / previous)
+        return previous

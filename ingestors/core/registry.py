@@ -15,9 +15,11 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from ingestors.core import checks
 
 Family = Literal["capacity", "organisations", "funding"]
 FAMILIES: tuple[str, ...] = typing.get_args(Family)
@@ -54,9 +56,30 @@ class FetchContext(Protocol):
 
 
 class Row(BaseModel):
-    """Base of every raw-table row model: strict about unknown fields, trims strings."""
+    """Base of every raw-table row model.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    Strict (no ``"12"`` for an int, no ``1`` for a bool; an ISO string for a
+    date is parsed explicitly), no unknown fields, no NaN or infinity, strings
+    trimmed and stripped of control characters, and every field checked for
+    plausibility by its name (:mod:`ingestors.core.checks`: ISO country and
+    currency codes, coordinates, MW, prices, amounts, counts, dates no further
+    ahead than ``horizon_days``, length caps).
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, strict=True,
+                              allow_inf_nan=False)
+    horizon_days: ClassVar[int] = 366  # how far past today a date of this source may lie
+    text_cap: ClassVar[int] = 20_000  # characters in any text field that is not a name
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare(cls, data: Any) -> Any:
+        return checks.prepare(cls, data)
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Row:
+        checks.plausible(self, horizon_days=self.horizon_days, text_cap=self.text_cap)
+        return self
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,11 @@ class Table:
     key: tuple[str, ...]
     description: str
     min_rows: int = 1  # fewer rows than this means the payload is wrong, not the world
+    # The shrink guard (ingestors.core.shrink): the share of rows a load may lose against the last
+    # good one ("default": CADENA_MAX_SHRINK, 0.5; None: no limit, for rolling windows such as feeds),
+    # and a column whose every value must keep some rows (an indicator, a feed, a country).
+    max_shrink: float | Literal["default"] | None = "default"
+    partition_by: str | None = None
 
     def duckdb_columns(self) -> dict[str, str]:
         return {name: duckdb_type(f.annotation) for name, f in self.model.model_fields.items()}
@@ -124,6 +152,14 @@ class FetchPlan:
     max_requests: int = 10
     key_env: str | None = None  # an optional API key that raises the publisher's limits ...
     rate_limits_with_key: Mapping[str, float] | None = None  # ... to these
+    # Hosts besides those in ``rate_limits`` the fetch may reach (a CDN a download redirects to).
+    # Requests, redirects and ``Link`` pages stay within these hosts and their sites; a source
+    # that declares no host at all (a news reader following article links) may reach any.
+    extra_hosts: tuple[str, ...] = ()
+
+    def hosts(self) -> frozenset[str]:
+        """Every host the source declared: its rate-limited hosts and ``extra_hosts``."""
+        return frozenset({*self.rate_limits, *(self.rate_limits_with_key or {}), *self.extra_hosts})
 
     def limits(self, environ: Mapping[str, str]) -> Mapping[str, float]:
         """The rate limits that apply, given whether the optional key is set."""

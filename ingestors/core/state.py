@@ -25,6 +25,8 @@ class RunResult:
     snapshot_id: str | None = None
     retrieved_at: datetime | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    partitions: dict[str, dict[str, int]] = field(default_factory=dict)  # rows per partition (shrink guard)
+    sample: bool = False  # loaded from an offline sample (the shrink guard compares like with like)
     quarantined: int = 0
     requests: int = 0
     message: str = ""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,7 +34,10 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingestors.core.config import REPO_ROOT
+from ingestors.core.iso import CURRENCIES
 from ingestors.domain.countries import ISO3166_ALPHA2
+
+log = logging.getLogger(__name__)
 
 REGISTRY_DIR = REPO_ROOT / "warehouse" / "registry" / "organizations"
 LAYERS_SEED = REPO_ROOT / "dbt_project" / "seeds" / "value_chain_layers.csv"
@@ -64,6 +68,15 @@ def _iso_country(value: str) -> str:
 
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_iso_country)]
+
+
+def _iso_currency(value: str | None) -> str | None:
+    if value is not None and value not in CURRENCIES:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return value
+
+
+CurrencyCode = Annotated[str | None, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_currency)]
 
 
 class _Strict(BaseModel):
@@ -152,7 +165,7 @@ class FundingRound(_Strict):
     date: dt.date
     round_type: str  # as stated (seed, series A, debt, green debentures, ...); mapped to a canonical list later
     amount: float | None = Field(default=None, gt=0)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    currency: CurrencyCode = None
     investors: list[str] = []
     lead_investors: list[str] = []
     confidence: Confidence = "reported"
@@ -236,17 +249,52 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 10x faster
+    """YAML without implicit timestamps: ``2024-02-30`` stays a string for pydantic to refuse with a
+    line number, instead of crashing the YAML parser with a bare ``ValueError``."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for line numbers) and the data, from one parse."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def decode(path: Path, data: bytes) -> tuple[str | None, list[str]]:
+    """The text of a registry file, or the ``file:line: file: not UTF-8 ...`` problem."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return None, [f"{_relative(path)}:{line}: file: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                      f"{exc.start}); save it as UTF-8"]
+
+
 def parse_file(path: Path, text: str | None = None) -> tuple[Organization | None, list[str]]:
-    """Validate one file; returns the organisation (or None) and its problems."""
-    text = path.read_text(encoding="utf-8") if text is None else text
+    """Validate one file; returns the organisation (or None) and its problems. Never raises on content."""
+    if text is None:
+        text, problems = decode(path, path.read_bytes())
+        if text is None:
+            return None, problems
     where = _relative(path)
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node, data = _compose_and_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         return None, [f"{where}:{line}: yaml: {getattr(exc, 'problem', exc)}"]
+    except (ValueError, TypeError, RecursionError) as exc:  # a constructor that still fails
+        return None, [f"{where}:1: yaml: {exc}"]
     if not isinstance(data, dict):
         return None, [f"{where}:1: file: expected a mapping of fields"]
     try:
@@ -269,7 +317,7 @@ def cross_file_problems(entries: list[Entry], texts: dict[Path, str]) -> list[tu
     problems = []
     for entry in entries:
         org, where = entry.organization, _relative(entry.path)
-        node = yaml.compose(texts[entry.path])
+        node, _ = _compose_and_load(texts[entry.path])
         refs = [("dependencies", i, "to", dep.to) for i, dep in enumerate(org.dependencies)]
         refs += [(field, i, None, other) for field in ("same_as", "not_same_as")
                  for i, other in enumerate(getattr(org, field))]
@@ -286,17 +334,34 @@ def load(directory: Path = REGISTRY_DIR) -> list[Entry]:
     """Every organisation, validated file by file and across files; raises :class:`RegistryError`."""
     entries, problems, texts = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
-        texts[path] = path.read_text(encoding="utf-8")
-        org, found = parse_file(path, texts[path])
+        text, found = decode(path, path.read_bytes())
+        if text is not None:
+            texts[path] = text
+            org, found = parse_file(path, text)
+            if org is not None:
+                entries.append(Entry(org, path))
         problems += found
-        if org is not None:
-            entries.append(Entry(org, path))
     problems += [p for _, p in cross_file_problems(entries, texts)]
     if problems:
         raise RegistryError(problems)
     return entries
 
 
+def valid_entries(directory: Path = REGISTRY_DIR) -> list[Entry]:
+    """The organisations of every file that validates on its own, for sources that only *read* the
+    registry (Form D, Hugging Face): a broken file is left out with a warning and fails only the
+    registry's own load (``curated_registry``, ``cadena registry check``)."""
+    entries = []
+    for path in sorted(directory.glob("*.yaml")):
+        org, problems = parse_file(path)
+        if org is None:
+            log.warning("registry file left out: %s", problems[0] if problems else path)
+            continue
+        entries.append(Entry(org, path))
+    return entries
+
+
 def huggingface_handles(directory: Path = REGISTRY_DIR) -> list[tuple[str, str]]:
     """(organisation id, Hugging Face handle) for every organisation that has one."""
-    return [(e.organization.id, e.organization.huggingface) for e in load(directory) if e.organization.huggingface]
+    return [(e.organization.id, e.organization.huggingface) for e in valid_entries(directory)
+            if e.organization.huggingface]

@@ -132,10 +132,14 @@ def parse(snapshot) -> Iterator[Record | Reject]:
         if not name.endswith(".yaml"):
             continue
         path = curated.REGISTRY_DIR / name
-        texts[path] = snapshot.read_bytes(name).decode("utf-8")
-        org, problems = curated.parse_file(path, texts[path])
+        text, problems = curated.decode(path, snapshot.read_bytes(name))
+        if text is None:
+            yield Reject("organizations", name, " | ".join(problems))
+            continue
+        texts[path] = text
+        org, problems = curated.parse_file(path, text)
         if org is None:
-            yield Reject("organizations", name, " | ".join(problems), texts[path][:2000])
+            yield Reject("organizations", name, " | ".join(problems), text[:2000])
         else:
             entries.append(curated.Entry(org, path))
     bad_refs = {}

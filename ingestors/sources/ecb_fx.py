@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import ClassVar
 
 from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
@@ -45,6 +46,7 @@ MISSING = {"", "N/A"}
 
 
 class Rate(Row):
+    horizon_days: ClassVar[int] = 3  # a fixing is published on its day: a later date is a wrong row
     rate_date: date
     currency: str  # ISO 4217, as the column header says
     units_per_eur: float
@@ -129,7 +131,7 @@ SOURCE = Source(
     tables=(
         Table(TABLE, Rate, ("rate_date", "currency"),
               "One row per TARGET business day and currency quoted that day: units of the currency per euro.",
-              min_rows=50),
+              min_rows=50, partition_by="currency"),  # a currency column gone is a payload fault
     ),
     fetch=fetch,
     parse=parse,

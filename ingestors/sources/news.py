@@ -46,7 +46,10 @@ Format traps:
   text (200 characters at least; scripts, navigation, share, comment and related-post blocks removed),
   else JSON-LD ``articleBody``, else ``og:description``;
 * a bot wall answers a feed URL with an HTML page and status 200: that feed goes to quarantine naming it
-  (the others still load); the run fails only when no feed file is a feed.
+  (the others still load); the run fails only when no feed file is a feed;
+* a transfer cut short still parses (feedparser reads what it can) and would load only the first items:
+  a feed without its closing ``</rss>`` / ``</feed>`` is left out whole, and the shrink guard
+  (``partition_by="feed_url"``) then keeps the last good articles rather than losing that feed.
 """
 
 from __future__ import annotations
@@ -222,6 +225,13 @@ class FeedItem:
     def looks_like_funding(self) -> bool:
         """Judged on the title and summary only: a full text mentions "fund" or "round" for any reason."""
         return looks_like_funding(f"{self.title or ''}\n{self.summary}")
+
+
+def _cut_short(content: bytes) -> bool:
+    """Whether a feed lacks its closing root tag: a truncated transfer, not a sloppy publisher
+    (an unescaped ``&`` is common in real feeds and feedparser reads past it)."""
+    tail = content.rstrip()[-256:].lower()
+    return not any(tag in tail for tag in (b"</rss>", b"</feed>", b"</rdf:rdf>"))
 
 
 def read_feed(content: bytes):
@@ -492,6 +502,12 @@ def parse(snapshot) -> Iterator[Record | Reject]:
             head = snapshot.read_bytes(name)[:40].decode("utf-8", "replace").replace("\n", " ")
             yield Reject(ARTICLES, feed_url, f"{name}: not an RSS or Atom feed; starts {head!r}", {"file": name})
             continue
+        if _cut_short(snapshot.read_bytes(name)):
+            # a feed cut short would load only its first items: none are kept, so the shrink guard sees
+            # the feed vanish instead of silently losing its tail (feedparser reads what it can)
+            yield Reject(ARTICLES, feed_url, f"{name}: the feed is cut short (no closing </rss> or </feed>); "
+                                             "left out", {"file": name})
+            continue
         language = _language(parsed.feed.get("language"))
         for i, entry in enumerate(parsed.entries):
             item = feed_item(entry, language)
@@ -520,11 +536,12 @@ SOURCE = Source(
     tables=(
         Table(ARTICLES, Article, ("article_url",),
               "One row per feed item (an article seen in several feeds once): whether it looked like funding "
-              "news, whether its page was read, how many events it gave.", min_rows=0),
+              "news, whether its page was read, how many events it gave.", min_rows=0,
+              max_shrink=None, partition_by="feed_url"),  # feeds are rolling windows; a feed must not vanish
         Table(EVENTS, FundingEventRow, ("event_id",),
               "One row per funding statement: rounds (is_round) and look-alikes with not_round_reason; the "
               "amount as stated with its ISO currency, the sentence it came from and a confidence.",
-              min_rows=0),
+              min_rows=0, max_shrink=None),
     ),
     fetch=fetch,
     parse=parse,

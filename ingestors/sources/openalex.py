@@ -347,7 +347,8 @@ SOURCE = Source(
     tables=(
         Table(YEAR_TABLE, WorksByCountryYear, ("country_iso2", "year"),
               "AI works (primary topic in subfield 1702) with at least one author affiliated in the "
-              "country, per publication year; a co-authored work counts for every country."),
+              "country, per publication year; a co-authored work counts for every country.",
+              partition_by="country_iso2"),
         Table(INSTITUTION_TABLE, Institution, ("institution_id", "country_iso2"),
               "The top 200 institutions (with their child institutions) on a country's AI works of the "
               "window, foreign co-authors included: institution_country_iso2 tells them apart."),

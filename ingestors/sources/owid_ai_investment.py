@@ -193,7 +193,7 @@ SOURCE = Source(
     tables=(
         Table(TABLE, Observation, ("series", "entity", "year", "indicator"),
               "One value per chart, entity, year and indicator column, in the column's published unit.",
-              min_rows=10),
+              min_rows=10, partition_by="series"),
     ),
     fetch=fetch,
     parse=parse,

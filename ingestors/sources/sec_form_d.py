@@ -270,7 +270,7 @@ def registry_names() -> list[dict[str, str]]:
     latam_codes = {c.iso2 for c in latam()}
     return [
         {"organization_id": org.id, "name": name}
-        for org in (entry.organization for entry in curated.load())
+        for org in (entry.organization for entry in curated.valid_entries())
         if org.hq.country in latam_codes
         for name in (org.name, *(a for a in org.aliases if len(normalise_name(a)) >= MIN_ALIAS_CHARS))
     ]

@@ -74,6 +74,8 @@ from ingestors.domain.gpus import canonical_gpu_model
 from ingestors.domain.numbers import parse_number
 
 NAME = "top500"
+MAX_UNPACKED_XLSX_BYTES = 256 * 1024 * 1024  # a list unpacks to a few MB
+
 HOST = "www.top500.org"
 SITE = f"https://{HOST}"
 LOGIN_URL = f"{SITE}/accounts/login/"
@@ -356,6 +358,8 @@ def _value(column: Column, found: Found, value: Any) -> Any:
 def _open_sheet(snapshot, name: str):
     """The workbook and its list sheet; fails the source when either cannot be had."""
     data = snapshot.read_bytes(name)
+    if data[:2] == b"PK":  # an XLSX is a ZIP: refuse one that unpacks past the cap before openpyxl does
+        snapshot.open_zip(name, max_members=10_000, max_bytes=MAX_UNPACKED_XLSX_BYTES).close()
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:

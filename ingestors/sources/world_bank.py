@@ -5,7 +5,10 @@ with ``format=json``. The body is ``[header, rows]``; the header's keys change
 between API versions (older answers lack ``sourceid``), so only ``page`` and
 ``pages`` are read from it. An error comes back as ``[{"message": [...]}]``.
 Aggregates carry ``countryiso3code: ""``; years with no value carry ``null``
-and are left out (no data is not a zero).
+and are left out (no data is not a zero). A row without a ``value`` or
+``date`` key at all is a renamed field, not a missing value: it fails the
+source rather than silently dropping a whole indicator. ``date`` is a string
+(``"2022"``) read explicitly as a year; a lower-case ISO3 code is quarantined.
 
 ``PA.NUS.FCRF`` (official exchange rate, local currency units per US$, period
 average) converts amounts in the currencies the ECB does not quote, one rate a
@@ -109,8 +112,17 @@ def parse(snapshot) -> Iterator[Record | Reject]:
             except (KeyError, TypeError):
                 yield Reject("observations", record_id, "missing countryiso3code or indicator", item)
                 continue
+            if "value" not in item or "date" not in item:
+                raise snapshot.error(f"row {i} has no 'value' or 'date' field (renamed?): {sorted(item)}", file=name)
+            if isinstance(iso3, str) and iso3 != iso3.upper() and iso3.upper() in known:
+                yield Reject("observations", record_id, f"countryiso3code {iso3!r} is not upper case", item)
+                continue
             if iso3 not in known or item.get("value") is None:
                 continue  # aggregates, non-LatAm rows, years without data
+            year = str(item.get("date") or "")
+            if not year.isdigit():
+                yield Reject("observations", record_id, f"date {item.get('date')!r} is not a year", item)
+                continue
             yield Record(
                 "observations",
                 {
@@ -118,7 +130,7 @@ def parse(snapshot) -> Iterator[Record | Reject]:
                     "indicator_name": indicator.get("value"),
                     "country_iso3": iso3,
                     "country_iso2": (item.get("country") or {}).get("id"),
-                    "year": item.get("date"),
+                    "year": int(year),
                     "value": item.get("value"),
                     "unit": item.get("unit") or None,
                     "obs_status": item.get("obs_status") or None,
@@ -141,7 +153,8 @@ SOURCE = Source(
     cadence="monthly",
     tables=(
         Table("observations", Observation, ("indicator_code", "country_iso3", "year"),
-              "One indicator value per country and year; years without a value are absent."),
+              "One indicator value per country and year; years without a value are absent.",
+              partition_by="indicator_code"),
     ),
     fetch=fetch,
     parse=parse,

@@ -39,6 +39,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PAGES = {  # slug -> the sidebar link's label
     "overview": "Overview",
     "organizations": "Organisations",
+    "market-map": "Market map",
+    "dependencies": "Dependency graph",
     "funding": "Funding",
     "infrastructure": "Infrastructure",
     "gpus": "GPUs and prices",
@@ -382,31 +384,34 @@ def _expander(ui, key: str) -> str:
 
 
 def test_a_heatmap_cell_drills_down_to_its_organisations_and_evidence(ui, warehouse):
+    """The rows behind a cell are the entries the grid counts: hardware where capacity sits, else headquarters."""
+    from ingestors.core.market_map import MARKET_MAP_SQL
+
     settings, _ = warehouse
     ui.goto("overview")
-    members = _sql(settings, """select count(*) from bridge_organization_layers join dim_organizations using
-                                (organization_id) where is_latam""")[0][0]
-    assert f"{members:,} memberships" in _expander(ui, "orgs") and "(selection)" not in _expander(ui, "orgs")
-    # the busiest cell
-    country, layer, layer_name, count = _sql(settings, """
-        select m.country_name, m.layer_code, m.layer_name, count(*) from bridge_organization_layers b
-        join dim_organizations d using (organization_id)
-        join mart_value_chain__country_layer m on m.country_iso2 = d.hq_country_iso2 and m.layer_code = b.layer_code
-        where d.is_latam group by all order by 4 desc, 1, 2 limit 1""")[0]
+    entries = _sql(settings, f"select count(*) from ({MARKET_MAP_SQL}) where is_counted")[0][0]
+    assert f"{entries:,} entries" in _expander(ui, "orgs") and "(selection)" not in _expander(ui, "orgs")
+    # the busiest cell; its distinct organisations are what the grid shows
+    country, layer, layer_name, count, orgs = _sql(settings, f"""
+        select country_name, layer_code, layer_name, count(*), count(distinct organization_id)
+        from ({MARKET_MAP_SQL}) where is_counted group by all order by 4 desc, 1, 2 limit 1""")[0]
+    counted = _sql(settings, "select organization_count from mart_value_chain__country_layer m join dim_country c "
+                             "using (country_iso2) where c.name_en = ? and m.layer_code = ?", [country, layer])[0][0]
+    assert counted == orgs
     cell = ui.page.locator(f'.st-key-heatmap-orgs svg g.mark-rect path[aria-label*="Country: {country}; '
                            f'Layer: {layer_name};"]')
     cell.first.click()
     ui.page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stExpander] summary')]"
                               ".some((e) => e.innerText.includes('(selection)'))", timeout=TIMEOUT_MS)
     ui.wait_ready("overview")
-    assert f"{count:,} memberships (selection)" in _expander(ui, "orgs")
+    assert f"{count:,} entries (selection)" in _expander(ui, "orgs")
     drill = ui.page.locator(".st-key-drill-orgs")
     assert drill.locator('[data-testid="stDataFrame"]').count() == 1
     ui.assert_clean()
     ui.screenshot("overview-drill-down")
     cell.first.dblclick()  # clears the selection
     ui.page.wait_for_function("() => ![...document.querySelectorAll('[data-testid=stExpander] summary')]"
-                              ".some((e) => e.innerText.includes('memberships (selection)'))", timeout=TIMEOUT_MS)
+                              ".some((e) => e.innerText.includes('entries (selection)'))", timeout=TIMEOUT_MS)
     ui.wait_ready("overview")
 
 
@@ -474,7 +479,10 @@ def test_the_sidebar_filters_narrow_every_page(ui, warehouse):
                                    group by all order by count(*) desc, 1 limit 1""")[0]
     ui.goto("overview")
     box = ui.page.locator(".st-key-flt-countries input")
-    box.fill(name)
+    # click, then type: with eight pages in the sidebar the box sits at the window's bottom edge, where a
+    # fill() leaves the dropdown closed
+    box.click()
+    ui.page.keyboard.type(name)
     box.press("Enter")
     ui.page.keyboard.press("Escape")
     ui.page.locator(".st-key-filter-note").wait_for(state="visible", timeout=TIMEOUT_MS)

@@ -11,7 +11,7 @@ import pytest
 from cadena_dashboard import data, ui  # on sys.path through tests/dashboard/conftest.py
 
 from ingestors.core.config import REPO_ROOT
-from ingestors.core.publish import publish, rollback
+from ingestors.core.publish import current_publication, publish, rollback
 
 DASHBOARD = REPO_ROOT / "warehouse" / "dashboard"
 
@@ -47,7 +47,7 @@ def test_no_published_file_means_no_publication(tmp_path):
 def test_publication_names_the_folder_its_file_is_linked_from(warehouse):
     _, published = warehouse
     pub = data.current_publication(published)
-    current = (published.parent / "publications" / "CURRENT").read_text().strip()
+    current = current_publication(published)
     assert pub.publication_id == current
     manifest = json.loads((published.parent / "publications" / current / "manifest.json").read_text())
     assert pub.published_at.isoformat() == manifest["published_at"]

@@ -147,3 +147,55 @@ def test_registry_check_command(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["registry", "check"])
     assert result.exit_code == 1
     assert "cenia.yaml:6: type: Input should be" in result.output
+
+
+# --- issue 11: a bad registry file is a one-line problem, never a crash ---------------------------
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("date: 2025-01-02", "date: 2024-02-30"), "acme-ai.yaml:7: layers.0.source.date: Input should be a valid date"),
+    (("country: BR", "country: XX"), "acme-ai.yaml:4: hq.country: Value error, 'XX' is not an ISO 3166-1"),
+    (("country: BR", "country: ZZ"), "acme-ai.yaml:4: hq.country: Value error, 'ZZ' is not an ISO 3166-1"),
+])
+def test_impossible_dates_and_countries_are_problems_with_a_line(tmp_path, change, expected):
+    write(tmp_path, {"acme-ai.yaml": GOOD.replace(*change), "big-cloud.yaml": CLOUD})
+    with pytest.raises(curated.RegistryError) as err:
+        curated.load(tmp_path)
+    assert err.value.problems[0].split("/")[-1].startswith(expected), err.value.problems
+
+
+def test_a_file_not_in_utf8_is_a_problem_with_a_line(tmp_path):
+    write(tmp_path, {"big-cloud.yaml": CLOUD})
+    (tmp_path / "acme-ai.yaml").write_bytes(GOOD.replace("Recife", "Recife São").encode("latin-1"))
+    with pytest.raises(curated.RegistryError) as err:
+        curated.load(tmp_path)
+    assert err.value.problems[0].split("/")[-1].startswith("acme-ai.yaml:4: file: not UTF-8 text (byte 0xe3")
+
+
+def _broken_registry(tmp_path):
+    folder = tmp_path / "organizations"
+    shutil.copytree(curated.REGISTRY_DIR, folder)
+    (folder / "zz-broken.yaml").write_bytes(b"id: zz-broken\nname: Caf\xe9\n")
+    (folder / "zz-date.yaml").write_text(GOOD.replace("acme-ai", "zz-date").replace("2025-01-02", "2024-02-30"))
+    return folder
+
+
+def test_a_broken_registry_file_breaks_only_the_registry(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ingestors.sources import huggingface, sec_form_d
+    from orchestration.cli import main
+
+    folder = _broken_registry(tmp_path)
+    monkeypatch.setattr(curated, "REGISTRY_DIR", folder)
+    for fn in (curated.load, curated.valid_entries, curated.huggingface_handles):
+        monkeypatch.setattr(fn, "__defaults__", (folder,))
+    # the readers of the registry keep working with the valid files
+    assert len(curated.valid_entries()) == len(list(curated.REGISTRY_DIR.glob("*.yaml"))) - 2
+    assert sec_form_d.registry_names() and huggingface._handles() is not None
+    # the registry's own check names both files, one line each, and exits 1 without a traceback
+    result = CliRunner().invoke(main, ["registry", "check"])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if "zz-" in line]
+    assert any("zz-broken.yaml:2: file: not UTF-8" in line for line in lines)
+    assert any("zz-date.yaml:7: layers.0.source.date" in line for line in lines)

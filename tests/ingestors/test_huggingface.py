@@ -106,7 +106,7 @@ def test_parse_sample_quarantines_the_bad_count(tmp_path):
     result = _parse(tmp_path, _sample_files())
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
         ("ejemplo-lab/registro-roto",
-         "downloads: Input should be a valid integer, unable to parse string as an integer")
+         "downloads: Input should be a valid integer")
     ]
 
 

@@ -70,6 +70,8 @@ pages = {
                 default=True),
         st.Page(VIEWS / "organizations.py", title="Organisations", icon=":material/apartment:",
                 url_path="organizations"),
+        st.Page(VIEWS / "market_map.py", title="Market map", icon=":material/view_module:", url_path="market-map"),
+        st.Page(VIEWS / "dependencies.py", title="Dependency graph", icon=":material/hub:", url_path="dependencies"),
         st.Page(VIEWS / "funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
     ],
     "Compute": [

@@ -54,7 +54,7 @@ class Gazetteer:
 def _registry_names() -> tuple[str, ...]:
     from ingestors.domain import curated  # reads warehouse/registry: only when a gazetteer is asked for
 
-    return tuple(name for entry in curated.load()
+    return tuple(name for entry in curated.valid_entries()  # a broken file fails only the registry itself
                  for name in (entry.organization.name, *entry.organization.aliases))
 
 

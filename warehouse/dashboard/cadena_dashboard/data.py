@@ -17,8 +17,9 @@ Rules this module keeps:
   :class:`PublicationChanged` is raised and the app reruns the page on the
   new publication: one page never mixes two publications.
 * The publication id is the folder under ``publications/`` whose database is
-  the same file (a hard link) as the published one; ``CURRENT`` when the
-  warehouse was copied without its hard links.
+  the file the published path leads to (``cadena.duckdb`` is a link through
+  ``publications/CURRENT``); what ``CURRENT`` names when the warehouse was
+  copied without its links.
 * Before a page runs, :func:`problem` says in one sentence why a publication
   cannot be shown (not a DuckDB file, truncated, without the core marts), and
   :func:`in_progress` whether a first publication is being written: the app
@@ -41,7 +42,8 @@ import pandas as pd
 import streamlit as st
 
 from ingestors.core.config import Settings
-from ingestors.core.publish import CURRENT, DB_NAME, publications_dir
+from ingestors.core.publish import DB_NAME, publications_dir
+from ingestors.core.publish import current_publication as current_publication_id
 
 
 class PublicationChanged(RuntimeError):
@@ -80,9 +82,8 @@ def fingerprint(path: Path) -> str:
 
 def _publication_id(path: Path) -> str | None:
     root = publications_dir(path)
-    current_file = root / CURRENT
     try:
-        current = current_file.read_text().strip() or None
+        current = current_publication_id(path)
     except OSError:
         current = None
     try:
@@ -233,6 +234,7 @@ def in_progress(path: Path | None = None) -> bool:
     """Whether a publication is being written next to ``path`` right now (its temporary folder exists)."""
     root = publications_dir(Path(path) if path is not None else default_published_db())
     try:
-        return any(p.name.startswith(".") and p.name.endswith(".tmp") for p in root.iterdir())
+        return any(p.name.startswith(".tmp-") or (p.name.startswith(".") and p.name.endswith(".tmp"))
+                   for p in root.iterdir())
     except OSError:
         return False

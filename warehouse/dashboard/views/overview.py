@@ -6,6 +6,8 @@ import altair as alt
 import streamlit as st
 from cadena_dashboard import charts, ui
 
+import ingestors.core.market_map as market_map
+
 with ui.page("overview", "Latin America's AI value chain",
              "Who is where along the chain (hardware to end users), country by country, and the money behind it."):
     f = ui.filters()
@@ -102,16 +104,35 @@ with ui.page("overview", "Latin America's AI value chain",
                          alt.Tooltip("largest:N", title="Largest")],
         ), key="heatmap-orgs", fields=["country_iso2", "layer_code"])
         ui.source("mart_value_chain__country_layer",
-                  note="organisations headquartered in the country with a membership in the layer; "
-                       "an organisation in two layers counts in both. Countries with none are left out.")
+                  note="hardware & physical infrastructure where the organisation has an operating site (else its "
+                       "headquarters), every other layer at headquarters; an organisation in two layers counts in "
+                       "both. Countries with none are left out. See the Market map for the names.")
         c_dl, _ = st.columns([1, 3])
         with c_dl:
             ui.download(grid.drop(columns=["largest_organizations"]), "organisations_by_country_layer",
                         key="orgs-grid")
-        ui.drill("orgs", "Organisations behind the grid", members.drop(columns=["is_in_ai_value_chain"]), picked,
-                 what="memberships", hint="Click a cell to list the organisations behind it.",
+        if all(ui.has(t) for t in market_map.REQUIRED):
+            # the entries the grid counts (the market map's counted rows): a hardware cell lists the operators
+            # present in the country, not only those headquartered there
+            behind = ui.q(market_map.MARKET_MAP_SQL)
+            behind = behind[behind["is_counted"].fillna(False) & f.country(behind["country_iso2"])
+                            & f.layer(behind["layer_code"])]
+            for column in ("sites", "source_names", "snapshot_ids"):
+                behind[column] = behind[column].map(ui.as_list)
+            behind = behind[["country_name", "layer_name", "organization_name", "sub_layer_name", "presence_kind",
+                             "sites", "source_names", "snapshot_ids", "evidence_url", "layer_assigned_by",
+                             "hq_country_iso2", "country_iso2", "layer_code", "organization_id"]]
+            what = "entries"
+        else:
+            behind, what = members.drop(columns=["is_in_ai_value_chain"]), "memberships"
+        ui.drill("orgs", "Organisations behind the grid", behind, picked,
+                 what=what, hint="Click a cell to list the organisations behind it.",
                  column_config={"country_name": "Country", "layer_name": "Layer", "organization_name": "Organisation",
                                 "sub_layer_name": "Sub-layer", "assigned_by": "Assigned by",
+                                "presence_kind": "Presence", "sites": st.column_config.ListColumn("Sites"),
+                                "source_names": st.column_config.ListColumn("Sources"),
+                                "snapshot_ids": st.column_config.ListColumn("Snapshots"),
+                                "layer_assigned_by": "Layer assigned by", "hq_country_iso2": "HQ",
                                 "evidence_publication": "Evidence", "evidence_date": "Evidence date",
                                 "evidence_url": st.column_config.LinkColumn("Evidence link")})
 

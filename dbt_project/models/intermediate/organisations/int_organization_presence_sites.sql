@@ -3,7 +3,7 @@
 -- provider code, the LatAm landings of the cables TeleGeography says it owns,
 -- the GPU clusters Epoch says it owns, the TOP500 systems at its site, the
 -- data-center sites and GPU deployments of the registry, and the registry's
--- own presence list. Organisations come from entity resolution (the source
+-- own presence list (stg_curated_registry__organization_presence). Organisations come from entity resolution (the source
 -- record that names the owner), so a discovered organisation is present too.
 -- The hardware sub-layer follows from the kind of site; an office or a
 -- headquarters has none (bridge_organization_presence gives it the
@@ -224,29 +224,40 @@ registry_gpus as (
 ),
 
 registry_presence as (
-    -- DEPENDENCY NOTE: the registry's own presence list (stg_curated_registry__organization_presence, added by
-    -- the registry-infra work: organization_id, country_code, presence_kind in headquarters|office|facility|
-    -- cloud_region|cable_landing|cluster, city, note, source_url, source_date) is read here once it is on main.
-    -- Until then this CTE is empty with the same shape, so the rest of the chain builds.
+    -- the registry's own presence list: where a curator cites an organisation's office, facility, cloud region,
+    -- cable landing or cluster (a headquarters there is the organisation's record's, read in the bridge)
     select
-        cast(null as varchar) as organization_id,
-        cast(null as varchar) as country_iso2,
-        cast(null as varchar) as layer_code,
-        cast(null as varchar) as sub_layer_code,
-        cast(null as varchar) as presence_kind,
-        cast(null as varchar) as site_key,
-        cast(null as varchar) as site_name,
-        cast(null as varchar) as city,
-        cast(null as varchar) as site_status,
-        cast(null as double) as mw,
-        cast(null as double) as h100_equivalents,
-        cast(null as varchar) as confidence,
-        cast(null as date) as as_of,
-        cast(null as varchar) as source_name,
-        cast(null as varchar) as snapshot_id,
-        cast(null as timestamptz) as retrieved_at,
-        cast(null as varchar) as evidence_url
-    where false
+        r.organization_id,
+        p.country_code,
+        case when p.presence_kind in ('facility', 'cloud_region', 'cable_landing', 'cluster')
+            then 'hardware_infrastructure' end,
+        case p.presence_kind
+            when 'facility' then 'data_centers'
+            when 'cloud_region' then 'cloud'
+            when 'cable_landing' then 'connectivity'
+            when 'cluster' then 'gpu_compute'
+        end,
+        p.presence_kind,
+        'registry:' || p.organization_id || ':presence:' || p.presence_index,
+        coalesce(p.note, p.city, p.presence_kind || ' in ' || p.country_code),
+        p.city,
+        'operating',
+        cast(null as double),
+        cast(null as double),
+        'reported',
+        p.source_date,
+        p.source_name,
+        p.snapshot_id,
+        p.retrieved_at,
+        coalesce(p.source_url, p.record_url)
+    from {{ ref('stg_curated_registry__organization_presence') }} as p
+    inner join resolved as r on r.record_key = 'curated_registry:' || p.organization_id
+    where p.country_code is not null and p.presence_kind <> 'headquarters'
+        -- a region the provider's catalogue already places in the country is the same region, not a second one
+        and not (p.presence_kind = 'cloud_region' and exists (
+            select 1 from cloud_regions as c
+            where c.organization_id = r.organization_id and c.country_iso2 = p.country_code
+        ))
 )
 
 select * from facilities
