@@ -75,6 +75,8 @@ news as (
         lead_investors,
         cast(null as bigint) as investor_count_stated,
         confidence as confidence_score,
+        valuation,
+        valuation_currency,
         sentence as evidence_text,
         article_url as evidence_url,
         false as is_licensed,

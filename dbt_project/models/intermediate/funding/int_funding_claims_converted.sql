@@ -5,7 +5,8 @@
 -- Spanish and Portuguese); the lowest priority that matches wins, no label
 -- means 'undisclosed'.
 --
--- FX, in order: USD as is; a currency the ECB quotes, at the ECB cross rate of
+-- FX, in order: USD as is; a currency with a daily rate (its own central bank
+-- or official publisher: BCRA, BCRP, TRM; else the ECB cross rate), at the rate of
 -- the round date or the last business day before it (at most 7 days earlier);
 -- otherwise the World Bank's annual average for the round's year. A claim
 -- with an amount but no usable rate is never given a zero: fx_status says why
@@ -71,6 +72,11 @@ rated as (
 select
     * exclude (is_known_currency),
     case when fx_rate is not null then amount * fx_rate end as amount_usd,
+    -- a stated valuation converts at the round's own rate when it is in the round's currency
+    case
+        when valuation_currency = 'USD' then valuation
+        when valuation_currency = currency and fx_rate is not null then valuation * fx_rate
+    end as valuation_usd,
     case
         when amount is null then 'undisclosed'
         when currency is null then 'no_currency'

@@ -19,6 +19,7 @@ merged as (
         list_sort(list_distinct(list(evidence_url) filter (where evidence_url is not null))) as source_urls,
         min(amount_usd) as amount_usd_min,
         max(amount_usd) as amount_usd_max,
+        max(valuation_usd) as valuation_usd,
         any_value(country_iso2_stated) filter (where country_iso2_stated is not null) as country_iso2_stated,
         bool_or(is_licensed) as is_licensed,
         bool_or(is_sample_data) as is_sample_data
@@ -59,6 +60,7 @@ select
     h.round_type,
     t.round_type_label,
     t.is_equity,
+    b.amount_bucket,
     h.amount as amount_original,
     h.currency,
     h.amount_usd,
@@ -72,6 +74,7 @@ select
     c.is_conflicting,
     m.amount_usd_min,
     m.amount_usd_max,
+    m.valuation_usd,
     m.sources,
     m.source_urls,
     coalesce(i.lead_investors, cast([] as varchar[])) as lead_investors,
@@ -89,3 +92,5 @@ left join investors as i using (round_id)
 left join {{ ref('dim_organizations') }} as o using (organization_id)
 left join layers as l using (organization_id)
 left join {{ ref('funding_round_types') }} as t on t.round_type = h.round_type
+left join {{ ref('funding_amount_buckets') }} as b
+    on h.amount_usd >= b.min_usd and (b.max_usd is null or h.amount_usd < b.max_usd)

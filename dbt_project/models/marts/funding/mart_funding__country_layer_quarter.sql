@@ -1,5 +1,5 @@
 -- Funding per LatAm country, value-chain layer and quarter: rounds, USD raised
--- and the median round. A round counts in every layer its organisation sits
+-- and the spread of disclosed round sizes (p25, median, p75). A round counts in every layer its organisation sits
 -- in (so layers do not add up to a country total); rounds of organisations in
 -- no layer count under 'unclassified'. Rounds without a USD amount count in
 -- round_count and undisclosed_round_count but not in the sums.
@@ -21,7 +21,9 @@ select
     cast(count(*) as integer) as round_count,
     cast(count(*) filter (where r.amount_usd is null) as integer) as undisclosed_round_count,
     coalesce(sum(r.amount_usd), 0) as usd_raised,
+    quantile_cont(r.amount_usd, 0.25) as p25_round_usd,
     median(r.amount_usd) as median_round_usd,
+    quantile_cont(r.amount_usd, 0.75) as p75_round_usd,
     cast(count(distinct r.organization_id) as integer) as organization_count,
     bool_or(r.is_sample_data) as is_sample_data
 from rounds as r
