@@ -7,13 +7,13 @@ export UV_COMPILE_BYTECODE := 1
 
 .PHONY: setup run refresh test dev dashboard status lint bench generate
 
-setup:
+setup:  ## quiet unless something goes wrong: uv's progress and byte-compile counts are not shown
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv>=0.9,<1"
-	$(UV) sync --frozen --python python3  # with the dev group (pytest, ruff, dg, ...)
-	$(UV) run cadena dbt-prepare >/dev/null
+	@$(UV) sync --quiet --frozen --python python3  # with the dev group (pytest, ruff, dg, ...)
+	@$(UV) run --quiet cadena dbt-prepare >/dev/null
 
 run: setup  ## build the warehouse offline from the sample snapshots
-	$(UV) run cadena refresh --offline
+	@$(UV) run --quiet cadena refresh --offline
 
 refresh: setup  ## fetch the live sources (needs internet)
 	$(UV) run cadena refresh

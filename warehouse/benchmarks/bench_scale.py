@@ -72,25 +72,33 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
     weights = list(COUNTRY_WEIGHTS.values())
     written = 0
     with duckdb.connect(str(db)) as con:
+        # Every table of a source gets the same number of copies, so ids that tables of one source share
+        # (a cable and its landings) stay consistent within each copy.
+        sizes = {}
         for (schema, table), live in LIVE_ROWS.items():
             exists = con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
                                  [schema, table]).fetchone()[0]
             have = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0] if exists else 0
-            if not have:
-                continue
-            target = live * factor
+            if have:
+                sizes[(schema, table)] = (have, max(0, -(-live * factor // have) - 1))
+        per_source = {}
+        for (schema, _), (_, copies) in sizes.items():
+            per_source[schema] = max(per_source.get(schema, 0), copies)
+        for schema, table in sizes:
+            copies = per_source[schema]
             columns = con.execute("select column_name, data_type from duckdb_columns() "
                                   "where schema_name = ? and table_name = ?", [schema, table]).fetchall()
             keys = {c for c, in con.execute(
                 "select unnest(constraint_column_names) from duckdb_constraints() "
                 "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
                 [schema, table]).fetchall()}
-            copies = max(0, -(-target // have) - 1)
             types = dict(columns)
             originals = " and ".join(
                 f"not contains(\"{k}\", '~')" if types[k].startswith("VARCHAR") else
                 f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in keys) or "true"
-            country_cols = [c for c, _ in columns if c in ("country_iso2", "country_code", "country")]
+            # countries are reassigned only where they are not part of the key (two originals must not collide)
+            country_cols = [c for c, _ in columns
+                            if c in ("country_iso2", "country_code", "country") and c not in keys]
             # One statement per table: the original rows x copy numbers 1..copies. Copy n gets key suffix n
             # and a country drawn from the weights (a fixed draw per n, so a copy is one country).
             draws = ", ".join(f"'{c}'" for c in rng.choices(countries, weights, k=min(copies, 5000)) or ["BR"])
