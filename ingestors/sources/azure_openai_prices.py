@@ -45,13 +45,12 @@ from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain import numbers
 from ingestors.domain.cloud_catalogue import COVERAGE_FILE, COVERAGE_URL, Coverage
-from ingestors.sources.azure_retail_prices import API_VERSION, BASE_URL, MAX_PAGES, _page_info, coverage
+from ingestors.sources.azure_retail_prices import API_VERSION, BASE_URL, MAX_PAGES, _page_info, coverage, page_items
 
 NAME = "azure_openai_prices"
 TABLE = "meters"
 PAGE_SIZE = 100
 PRICING_URL = "https://azure.microsoft.com/en-us/pricing/details/cognitive-services/openai-service/"
-FILE_NAME = re.compile(r"^meters-(?P<region>[a-z0-9]+)-(?P<page>\d+)\.json$")
 _GLOBAL = re.compile(r"\b(glbl|global)\b", re.I)
 _DATA_ZONE = re.compile(r"\b(dzone|data ?zone|dz)\b", re.I)
 _INPUT = re.compile(r"\b(inp|inpt|input)\b", re.I)
@@ -156,37 +155,26 @@ def meter(item: dict, region: str, cov: Coverage) -> dict:
 
 def parse(snapshot) -> Iterator[Record | Reject]:
     cov = _coverage(snapshot)
-    names = snapshot.names("meters-")
-    if not names:
-        raise snapshot.error("no meters-<region>-<page>.json file in the snapshot")
     seen: set[str] = set()
-    for name in names:
-        match = FILE_NAME.match(name)
-        if match is None:
-            raise snapshot.error("file name is not meters-<region>-<page>.json", file=name)
-        region = match["region"]
-        body = snapshot.read_json(name)
-        if not isinstance(body, dict) or not isinstance(body.get("Items"), list):
-            raise snapshot.error("expected an object with an Items list", file=name)
-        for i, item in enumerate(body["Items"]):
-            if not isinstance(item, dict):
-                yield Reject(TABLE, f"{name}#{i}", "item is not an object", item)
-                continue
-            if item.get("armRegionName") != region or "OpenAI" not in (item.get("productName") or ""):
-                continue  # not what this request asked for (offline, one sample serves every region)
-            if item.get("type", "Consumption") != "Consumption":
-                continue  # reservations of provisioned throughput: a commitment, not a list price
-            fingerprint = json.dumps(item, sort_keys=True, default=str)
-            if fingerprint in seen:
-                continue  # the same item on two pages
-            seen.add(fingerprint)
-            try:
-                data = meter(item, region, cov)
-            except RecordError as exc:
-                yield Reject(TABLE, f"{name}#{i}", str(exc), item)
-                continue
-            yield Record(TABLE, data, record_url=PRICING_URL,
-                         record_id=f"{region}/{item.get('meterId')}/{data['tier_minimum_units']:g}")
+    for name, region, i, item in page_items(snapshot, "meters", TABLE):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        if item.get("armRegionName") != region or "OpenAI" not in (item.get("productName") or ""):
+            continue  # not what this request asked for (offline, one sample serves every region)
+        if item.get("type", "Consumption") != "Consumption":
+            continue  # reservations of provisioned throughput: a commitment, not a list price
+        fingerprint = json.dumps(item, sort_keys=True, default=str)
+        if fingerprint in seen:
+            continue  # the same item on two pages
+        seen.add(fingerprint)
+        try:
+            data = meter(item, region, cov)
+        except RecordError as exc:
+            yield Reject(TABLE, f"{name}#{i}", str(exc), item)
+            continue
+        yield Record(TABLE, data, record_url=PRICING_URL,
+                     record_id=f"{region}/{item.get('meterId')}/{data['tier_minimum_units']:g}")
 
 
 SOURCE = Source(

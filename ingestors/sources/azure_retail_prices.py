@@ -76,7 +76,6 @@ WINDOWS_URL = "https://azure.microsoft.com/en-us/pricing/details/virtual-machine
 
 # N-series GPU families: NC, ND, NV, NG (and NCC, NVads ... which start the same). Not NP (FPGA).
 GPU_SKU = re.compile(r"^Standard_N[CDVG]")
-FILE_NAME = re.compile(r"^prices-(?P<region>[a-z0-9]+)-(?P<page>\d+)\.json$")
 ITEM_TYPES = {"Consumption": "consumption", "Reservation": "reservation", "DevTestConsumption": "devtest"}
 
 
@@ -229,34 +228,46 @@ def _record(item: dict, region: str, cov: Coverage, record_id: str) -> Record | 
     )
 
 
-def parse(snapshot) -> Iterator[Record | Reject]:
-    cov = _coverage(snapshot)
-    names = snapshot.names("prices-")
+def page_items(snapshot, prefix: str, table: str) -> Iterator[tuple[str, str, int, dict | Reject]]:
+    """Every item of the ``<prefix>-<region>-<page>.json`` pages the Retail Prices API answered, as
+    (file, region, index, item); an item that is not an object comes as a :class:`Reject` of ``table``.
+    A snapshot without such pages, a misnamed file or a page without an Items list fails the source.
+    (Shared with the Azure OpenAI meters source, which pages the same API.)"""
+    names = snapshot.names(f"{prefix}-")
     if not names:
-        raise snapshot.error("no prices-<region>-<page>.json file in the snapshot")
-    seen: set[tuple[str, str]] = set()
+        raise snapshot.error(f"no {prefix}-<region>-<page>.json file in the snapshot")
+    pattern = re.compile(rf"^{prefix}-(?P<region>[a-z0-9]+)-(?P<page>\d+)\.json$")
     for name in names:
-        match = FILE_NAME.match(name)
+        match = pattern.match(name)
         if match is None:
-            raise snapshot.error("file name is not prices-<region>-<page>.json", file=name)
-        region = match["region"]
+            raise snapshot.error(f"file name is not {prefix}-<region>-<page>.json", file=name)
         body = snapshot.read_json(name)
         if not isinstance(body, dict) or not isinstance(body.get("Items"), list):
             raise snapshot.error("expected an object with an Items list", file=name)
         for i, item in enumerate(body["Items"]):
-            if not isinstance(item, dict):
-                yield Reject(TABLE, f"{name}#{i}", "item is not an object", item)
-                continue
-            sku = item.get("armSkuName")
-            if not (isinstance(sku, str) and GPU_SKU.match(sku)):
-                continue  # not a GPU size (NP FPGAs, anything that slipped through the filter)
-            if item.get("armRegionName") != region or item.get("serviceName") != "Virtual Machines":
-                continue  # not what this request asked for (offline, one sample serves every region)
-            fingerprint = json.dumps(item, sort_keys=True, default=str)
-            if (region, fingerprint) in seen:
-                continue  # the same item on two pages
-            seen.add((region, fingerprint))
-            yield _record(item, region, cov, _record_id(item, region, name, i))
+            if isinstance(item, dict):
+                yield name, match["region"], i, item
+            else:
+                yield name, match["region"], i, Reject(table, f"{name}#{i}", "item is not an object", item)
+
+
+def parse(snapshot) -> Iterator[Record | Reject]:
+    cov = _coverage(snapshot)
+    seen: set[tuple[str, str]] = set()
+    for name, region, i, item in page_items(snapshot, "prices", TABLE):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        sku = item.get("armSkuName")
+        if not (isinstance(sku, str) and GPU_SKU.match(sku)):
+            continue  # not a GPU size (NP FPGAs, anything that slipped through the filter)
+        if item.get("armRegionName") != region or item.get("serviceName") != "Virtual Machines":
+            continue  # not what this request asked for (offline, one sample serves every region)
+        fingerprint = json.dumps(item, sort_keys=True, default=str)
+        if (region, fingerprint) in seen:
+            continue  # the same item on two pages
+        seen.add((region, fingerprint))
+        yield _record(item, region, cov, _record_id(item, region, name, i))
 
 
 def _record_id(item: dict[str, Any], region: str, name: str, i: int) -> str:
