@@ -59,6 +59,19 @@ ai_services as (
     group by 1
 ),
 
+coverage as (
+    select country_iso2, year as coverage_year, coverage_4g_pct, coverage_5g_pct
+    from {{ ref('mart_connectivity__country_year') }}
+    where coverage_4g_pct is not null
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+ipv6 as (
+    select country_iso2, day as ipv6_as_of, coalesce(capable_pct_30d, capable_pct) as ipv6_capable_pct
+    from {{ ref('stg_apnic_ipv6__economy_days') }}
+    qualify row_number() over (partition by country_iso2 order by day desc) = 1
+),
+
 ilia as (
     select country_iso2, edition as ilia_edition, ilia_score, ilia_rank, ilia_countries_scored, ilia_category
     from {{ ref('mart_ilia__country_edition') }}
@@ -96,6 +109,11 @@ select
     i.internet_users_pct,
     i.fixed_broadband_per_100_people,
     i.mobile_subscriptions_per_100_people,
+    cv.coverage_year,
+    cv.coverage_4g_pct,
+    cv.coverage_5g_pct,
+    v6.ipv6_as_of,
+    v6.ipv6_capable_pct,
     tr.trade_year,
     tr.ic_imports_usd,
     tr.computer_imports_usd,
@@ -129,4 +147,6 @@ left join talent as t using (country_iso2)
 left join research as r using (country_iso2)
 left join trade as tr using (country_iso2)
 left join ai_services as ai using (country_iso2)
+left join coverage as cv using (country_iso2)
+left join ipv6 as v6 using (country_iso2)
 left join ilia as il using (country_iso2)
