@@ -68,7 +68,8 @@ def test_parse_samples(tmp_path):
 def test_smoothing_block_is_optional_and_percentages_are_checked(tmp_path):
     no_smoothing = _day("2024-01-02")
     del no_smoothing["30"]
-    result = _parse(tmp_path, {"UY.json": _file(_day("2024-01-01"), no_smoothing, _day("2024-01-03", capable_pc=140.0))})
+    too_high = _day("2024-01-03", capable_pc=140.0)
+    result = _parse(tmp_path, {"UY.json": _file(_day("2024-01-01"), no_smoothing, too_high)})
     rows = _rows(result)
     assert rows[("UY", date(2024, 1, 2))]["capable_pct_30d"] is None
     assert rows[("UY", date(2024, 1, 1))]["capable_pct_30d"] == 39.5

@@ -73,7 +73,7 @@ def test_a_column_missing_from_the_metadata_takes_the_chart_citation(tmp_path):
     ({CSV: b"<!DOCTYPE html><html>Not found</html>"}, f"{CSV}: got HTML or XML, not CSV"),
     ({CSV: b"Entity,Code,Year,_9_c_1__it_mob_4gntwk\nBrazil,BRA,2023,96\n"},
      f"{CSV}: expected a header starting entity,code,year; got 'Entity,Code,Year'"),
-    ({CSV: b"entity,code,year,_9_c_1__it_mob_2gntwk,_9_c_1__it_mob_3gntwk,_9_c_1__it_mob_4gntwk\nBrazil,BRA,2023,1,1,1\n"},
+    ({CSV: HEADER.rsplit(",", 1)[0].encode() + b"\nBrazil,BRA,2023,1,1,1\n"},
      f"{CSV}: header lacks column(s) _9_c_1__it_mob_5gntwk"),
     ({META: b"[]"}, f"{META}: expected a JSON object with a 'columns' object"),
 ])
