@@ -43,6 +43,14 @@ research as (
     qualify row_number() over (partition by country_iso2 order by year desc) = 1
 ),
 
+research_full_year as (
+    -- the latest complete publication year: the current one is partial and OpenAlex back-fills it for months
+    select country_iso2, year as ai_works_full_year, ai_works as ai_works_in_full_year
+    from {{ ref('fct_research_output') }}
+    where year < year(current_date)
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
 trade as (
     select country_iso2, year as trade_year, ic_imports_usd, computer_imports_usd, is_net_exporter
     from {{ ref('mart_semiconductor_trade__country_year') }}
@@ -125,6 +133,9 @@ select
     t.developers_per_1000_people,
     r.ai_works_year,
     r.ai_works,
+    rf.ai_works_full_year,
+    rf.ai_works_in_full_year,
+    1e6 * rf.ai_works_in_full_year / nullif(i.population, 0) as ai_works_per_million_people,
     f.funding_usd_last_12_months,
     coalesce(f.funding_rounds_last_12_months, 0) as funding_rounds_last_12_months,
     f.funding_usd_all_time,
@@ -145,6 +156,7 @@ left join organisations as o using (country_iso2)
 left join funding as f using (country_iso2)
 left join talent as t using (country_iso2)
 left join research as r using (country_iso2)
+left join research_full_year as rf using (country_iso2)
 left join trade as tr using (country_iso2)
 left join ai_services as ai using (country_iso2)
 left join coverage as cv using (country_iso2)
