@@ -74,6 +74,14 @@ coverage as (
     qualify row_number() over (partition by country_iso2 order by year desc) = 1
 ),
 
+speeds as (
+    -- the latest year of M-Lab's archive for the country (the archive stopped in March 2024: see speed_test_days)
+    select country_iso2, year as speed_year, download_median_mbps, speed_test_days
+    from {{ ref('mart_connectivity__country_year') }}
+    where download_median_mbps is not null
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
 ipv6 as (
     select country_iso2, day as ipv6_as_of, coalesce(capable_pct_30d, capable_pct) as ipv6_capable_pct
     from {{ ref('stg_apnic_ipv6__economy_days') }}
@@ -120,6 +128,9 @@ select
     cv.coverage_year,
     cv.coverage_4g_pct,
     cv.coverage_5g_pct,
+    sp.speed_year,
+    sp.download_median_mbps,
+    sp.speed_test_days,
     v6.ipv6_as_of,
     v6.ipv6_capable_pct,
     tr.trade_year,
@@ -160,5 +171,6 @@ left join research_full_year as rf using (country_iso2)
 left join trade as tr using (country_iso2)
 left join ai_services as ai using (country_iso2)
 left join coverage as cv using (country_iso2)
+left join speeds as sp using (country_iso2)
 left join ipv6 as v6 using (country_iso2)
 left join ilia as il using (country_iso2)
