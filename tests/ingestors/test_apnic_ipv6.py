@@ -17,6 +17,7 @@ from ingestors.core.pipeline import fetch_snapshot, run_source
 from ingestors.core.registry import FetchPlan
 from ingestors.domain.countries import latam
 from ingestors.sources import apnic_ipv6 as apnic
+from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files
 
 SAMPLES = SAMPLES_DIR / "apnic_ipv6"
@@ -150,3 +151,13 @@ def test_offline_run_loads_duckdb(settings):
 def test_plan():
     assert apnic.SOURCE.plan.rate_limits == {"data1.labs.apnic.net": 1.0}
     assert apnic.SOURCE.plan.max_requests >= len(latam())
+
+
+def test_real_capture(tmp_path):
+    """Real v6economy files, when ../shared/samples/apnic_ipv6/ holds some (named <CC>.json)."""
+    folder = real_capture("apnic_ipv6")
+    files = {p.name: p for p in folder.glob("*.json") if p.stem in {c.iso2 for c in latam()}}
+    result = parse_files(tmp_path, apnic.SOURCE, files)
+    rows = result.rows[apnic.TABLE]
+    assert rows and all(r["day"] >= apnic.FIRST_DATE for r in rows)
+    assert len(result.quarantine) <= len(rows) // 100

@@ -16,6 +16,7 @@ from ingestors.core.pipeline import fetch_snapshot, run_source
 from ingestors.core.registry import FetchPlan
 from ingestors.domain.countries import latam
 from ingestors.sources import mlab_speeds as mlab
+from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files
 
 SAMPLES = SAMPLES_DIR / "mlab_speeds"
@@ -124,3 +125,13 @@ def test_offline_run_loads_duckdb(settings):
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select country_iso2, count(*), max(download_median_mbps) from raw_mlab_speeds.country_days "
                            "group by 1 order by 1").fetchall() == [("BR", 3, 52.5), ("CL", 2, 95.0)]
+
+
+def test_real_capture(tmp_path):
+    """Real country-year files, when ../shared/samples/mlab_speeds/ holds some (named <CC>-<year>.json)."""
+    folder = real_capture("mlab_speeds")
+    files = {p.name: p for p in folder.glob("*-*.json")}
+    result = parse_files(tmp_path, mlab.SOURCE, files)
+    rows = result.rows[mlab.TABLE]
+    assert rows and all(r["download_median_mbps"] is None or r["download_median_mbps"] >= 0 for r in rows)
+    assert len(result.quarantine) <= len(rows) // 100

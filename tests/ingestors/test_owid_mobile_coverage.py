@@ -13,6 +13,7 @@ from ingestors.core.offline import SAMPLES_DIR
 from ingestors.core.pipeline import run_source
 from ingestors.sources import owid_mobile_coverage as cov
 from ingestors.sources.owid_ai_investment import csv_file, metadata_file
+from tests.conftest import real_capture
 from tests.ingestors.helpers import parse_files
 
 SAMPLES = SAMPLES_DIR / "owid_mobile_coverage"
@@ -114,3 +115,13 @@ def test_the_sample_metadata_describes_every_generation_column():
     header = (SAMPLES / CSV).read_text().splitlines()[0].split(",")
     columns = json.loads((SAMPLES / META).read_text())["columns"]
     assert header[3:] == list(cov.GENERATIONS.values()) and set(columns) == set(header[3:])
+
+
+def test_real_capture(tmp_path):
+    """The real chart files, when ../shared/samples/owid_mobile_coverage/ holds them."""
+    folder = real_capture("owid_mobile_coverage")
+    result = parse_files(tmp_path, cov.SOURCE, {CSV: folder / CSV, META: folder / META})
+    rows = result.rows[cov.TABLE]
+    assert result.quarantine == []
+    assert {r["generation"] for r in rows} == set(cov.GENERATIONS) and any(r["entity"] == "World" for r in rows)
+    assert all(r["unit"] for r in rows)
