@@ -19,8 +19,10 @@ Format traps:
   ``entity,code,year`` (lower case) and one column per generation with the SDG
   series code in it, ``_9_c_1__it_mob_2gntwk`` ... ``_9_c_1__it_mob_5gntwk``
   (:data:`GENERATIONS`); the metadata's ``columns`` are keyed by the same short
-  names. The columns are read by name, never by position; a missing one fails
-  the source (a renamed series);
+  names. The columns are read by name, never by position (a copy of the file
+  saved from the chart page years ago has ``Entity,Code,Year`` capitalised, the
+  generations in the order 4G, 3G, 2G and no 5G column: it is read too). A
+  missing 2G, 3G or 4G column fails the source (a renamed series);
 * a generation's coverage is "at least" that generation: 3G coverage includes
   the people covered by 4G, so 4G <= 3G <= 2G normally holds, but national
   reports do not always respect it and the values are kept as published;
@@ -59,6 +61,7 @@ GENERATIONS = {
     "4G": "_9_c_1__it_mob_4gntwk",
     "5G": "_9_c_1__it_mob_5gntwk",
 }
+OPTIONAL_GENERATION = "5G"  # absent from files saved before OWID added it
 REFERENCE_ENTITIES = {"World"}
 REFERENCE_ISO3 = {"USA"}
 TABLE = "coverage"
@@ -85,15 +88,16 @@ def fetch(ctx) -> None:
 
 
 def read_csv(snapshot) -> tuple[list[str], list[list[str]]]:
+    """Header (its first three names lower-cased) and rows; the 5G column may be absent (older files)."""
     name = csv_file(SLUG)
     header, *rows = snapshot.read_csv(name) or [[]]
-    if header[:3] != [ENTITY, CODE, YEAR]:
+    if [h.lower() for h in header[:3]] != [ENTITY, CODE, YEAR]:
         raise snapshot.error(f"expected a header starting {ENTITY},{CODE},{YEAR}; got {','.join(header[:3])!r}",
                              file=name)
-    missing = [c for c in GENERATIONS.values() if c not in header]
+    missing = [c for g, c in GENERATIONS.items() if c not in header and g != OPTIONAL_GENERATION]
     if missing:
         raise snapshot.error(f"header lacks column(s) {', '.join(missing)}", file=name)
-    return header, rows
+    return [h.lower() for h in header[:3]] + header[3:], rows
 
 
 def keep(entity: str, code: str | None) -> bool:
@@ -114,7 +118,7 @@ def coverage(header: list[str], cells: list[str], columns: dict[str, dict],
         raise RecordError(f"{YEAR} is empty")
     country = by_iso3().get(code) if code else None
     for generation, column in GENERATIONS.items():
-        text = row[column].strip()
+        text = row.get(column, "").strip()
         if not text:
             continue  # no observation
         meta = columns.get(column, {})
