@@ -298,18 +298,22 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
         secret_params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> Fetched:
-        """Any request (a login form POST, say) with the same politeness and retries as :meth:`get`.
+        """Any request (a login form POST, a SOAP envelope in ``content``) with the same politeness and
+        retries as :meth:`get`.
 
         ``secret_params`` join ``params`` on the wire only: the returned URL and any error carry ``***``
         in their place (a non-Cadena exception on the way becomes a redacted :class:`FetchError`).
         """
         if not secret_params:
-            return self._request(method, url, source=source, params=params, headers=headers, data=data)
+            return self._request(method, url, source=source, params=params, headers=headers, data=data,
+                                 content=content)
         secrets = [str(v) for v in secret_params.values()]
         wire = {**dict(params or {}), **{k: str(v) for k, v in secret_params.items()}}
         try:
-            fetched = self._request(method, url, source=source, params=wire, headers=headers, data=data)
+            fetched = self._request(method, url, source=source, params=wire, headers=headers, data=data,
+                                    content=content)
         except FetchError as exc:
             raise _redacted_error(exc, secrets) from None
         except Exception as exc:  # httpx.InvalidURL and the like may quote the full URL
@@ -318,7 +322,7 @@ class HttpClient:
         return Fetched(redact(fetched.url, secrets), fetched.status, fetched.headers, fetched.content,
                        fetched.not_modified)
 
-    def _request(self, method: str, url: str, *, source: str, params, headers, data) -> Fetched:
+    def _request(self, method: str, url: str, *, source: str, params, headers, data, content=None) -> Fetched:
         host = (urlsplit(url).hostname or "").lower()
         if not host_allowed(host, self.allowed_hosts):
             raise FetchError(source, url, f"host {host} is not one of the source's hosts "
@@ -335,7 +339,7 @@ class HttpClient:
                 raise FetchError(source, url, f"the source's time budget of {self.budget_s:.0f} s is spent"
                                               f"{' (' + last_error + ')' if last_error else ''}")
             try:
-                return self._send(source, method, url, params, headers, data)
+                return self._send(source, method, url, params, headers, data, content)
             except RetryableStatus as exc:
                 status = exc.response.status_code
                 last_error = f"HTTP {status}"
@@ -372,10 +376,12 @@ class HttpClient:
         if self._host_backoff is not None:
             self._host_backoff.remember(host, seconds)
 
-    def _send(self, source: str, method: str, url: str, params, headers: dict[str, str], data) -> Fetched:
+    def _send(self, source: str, method: str, url: str, params, headers: dict[str, str], data,
+              content: bytes | None = None) -> Fetched:
         """One attempt: the request and its redirects, under one deadline."""
         origin = (urlsplit(url).hostname or "").lower()
-        request = self._client.build_request(method, url, params=params, headers=headers, data=data)
+        request = self._client.build_request(method, url, params=params, headers=headers, data=data,
+                                             content=content)
         deadline = self._clock() + min(self.deadline_s, max(self.remaining_budget(), 1.0))
         for _ in range(MAX_REDIRECTS + 1):
             if self.max_requests is not None and self.requests_sent >= self.max_requests:

@@ -80,6 +80,18 @@ class SnapshotFetchContext:
                          headers=fetched.headers, content=content, volatile=volatile)
         return content
 
+    def post(self, name: str, url: str, *, content: bytes, headers: Mapping[str, str] | None = None,
+             describe: Mapping[str, Any] | None = None) -> bytes:
+        """POST ``content`` (a SOAP envelope, say) to ``url`` and keep the answer as snapshot file ``name``.
+
+        The payload is the answer, so it is recorded like a GET's; ``describe`` (the request's
+        parameters, e.g. a date range) is recorded as the file's query. Never conditional.
+        """
+        fetched = self._client.request("POST", url, source=self.source.name, headers=headers, content=content)
+        self._writer.add(name, url=url, query=describe, status=fetched.status, headers=fetched.headers,
+                         content=fetched.content)
+        return fetched.content
+
     def request(self, method: str, url: str, *, data: Mapping[str, str] | None = None,
                 headers: Mapping[str, str] | None = None,
                 secret_params: Mapping[str, str] | None = None) -> Fetched:
