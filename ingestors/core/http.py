@@ -25,13 +25,16 @@ It is polite and resilient so that sources don't have to be:
   added to the URL on the wire only: every URL the client hands back
   (:attr:`Fetched.url`) and every :class:`FetchError` it raises has their values
   replaced by ``***`` (:func:`redact`), so they never reach a snapshot's sidecar,
-  the load log, the state file or an error message.
+  the load log, the state file or an error message. httpx itself logs every
+  request URL at INFO: a filter on its loggers redacts the secrets of the
+  requests under way, should anyone turn that logging on.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import os
 import random
 import tempfile
@@ -200,6 +203,25 @@ def redact(text: str, secrets: Collection[str]) -> str:
     return text
 
 
+_ACTIVE_SECRETS: set[str] = set()  # the secret values of the requests under way (for the log filter)
+_SECRETS_LOCK = threading.Lock()
+
+
+class _RedactSecrets(logging.Filter):
+    """Rewrites a log record of httpx / httpcore with the active secrets as ``***`` (httpx logs each URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with _SECRETS_LOCK:
+            secrets = list(_ACTIVE_SECRETS)
+        if secrets:
+            record.msg, record.args = redact(record.getMessage(), secrets), None
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_RedactSecrets())
+
+
 def _redacted_error(exc: FetchError, secrets: Collection[str]) -> FetchError:
     return FetchError(exc.source, redact(exc.url, secrets), redact(exc.reason, secrets), status=exc.status)
 
@@ -309,8 +331,10 @@ class HttpClient:
         if not secret_params:
             return self._request(method, url, source=source, params=params, headers=headers, data=data,
                                  content=content)
-        secrets = [str(v) for v in secret_params.values()]
+        secrets = [str(v) for v in secret_params.values() if str(v)]
         wire = {**dict(params or {}), **{k: str(v) for k, v in secret_params.items()}}
+        with _SECRETS_LOCK:
+            _ACTIVE_SECRETS.update(secrets)
         try:
             fetched = self._request(method, url, source=source, params=wire, headers=headers, data=data,
                                     content=content)
@@ -319,6 +343,9 @@ class HttpClient:
         except Exception as exc:  # httpx.InvalidURL and the like may quote the full URL
             raise FetchError(source, redact(url, secrets),
                              redact(f"{type(exc).__name__}: {exc}", secrets)) from None
+        finally:
+            with _SECRETS_LOCK:
+                _ACTIVE_SECRETS.difference_update(secrets)
         return Fetched(redact(fetched.url, secrets), fetched.status, fetched.headers, fetched.content,
                        fetched.not_modified)
 

@@ -7,6 +7,7 @@ snapshot's sidecar, in the state file and the load log. A fake transport stands 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import httpx
@@ -70,6 +71,15 @@ def test_an_unexpected_exception_becomes_a_redacted_fetch_error():
     with pytest.raises(FetchError) as caught:
         _client(handler, attempts=1).get("https://api.example.org/ws.ashx", source="demo", secret_params=SECRETS)
     assert "RuntimeError" in str(caught.value) and not _leaks(str(caught.value))
+
+
+def test_httpx_request_logging_carries_no_credential(caplog):
+    caplog.set_level(logging.DEBUG, logger="httpx")
+    caplog.set_level(logging.DEBUG, logger="httpcore")
+    _client(lambda r: httpx.Response(200, json={})).get("https://api.example.org/ws.ashx", source="demo",
+                                                       secret_params=SECRETS)
+    assert any("api.example.org" in r.getMessage() for r in caplog.records)  # httpx did log the request
+    assert not any(_leaks(r.getMessage()) for r in caplog.records)
 
 
 def test_redact_covers_raw_and_percent_encoded_forms():
