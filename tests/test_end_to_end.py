@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 
 import duckdb
 import pytest
@@ -94,35 +95,8 @@ def test_a_load_left_unpublished_is_built_and_published_by_the_next_refresh(offl
     assert build_policy.pending(settings) == {}
 
 
-def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(offline_warehouse, tmp_path,
-                                                                               monkeypatch):
-    import httpx
-
-    from ingestors.core.offline import SampleTransport
-    from orchestration.refresh import refresh
-
-    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
-    facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
-    original = SampleTransport.handle_request
-
-    def peeringdb_is_down(self, request):
-        if request.url.host == "www.peeringdb.com":
-            return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
-        return original(self, request)
-
-    monkeypatch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
-    with warehouse_env(settings.warehouse_dir):
-        report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
-    assert list(report.failed) == ["peeringdb"]
-    assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
-    assert "not JSON" in report.failed["peeringdb"]
-    assert len(report.loaded) == len(ALL) - 1 and report.published
-    # the others were rebuilt and published; PeeringDB's last good rows are still there
-    assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
-
-
 READER = textwrap.dedent("""
-    import json, os, sys, duckdb
+    import json, os, sys, time, duckdb
     path, stop = sys.argv[1], sys.argv[2]
     ok, errors = 0, []
     while not os.path.exists(stop):
@@ -133,27 +107,58 @@ READER = textwrap.dedent("""
             ok += 1
         except Exception as exc:
             errors.append(repr(exc))
+        time.sleep(0.05)  # a reader, not a busy loop: leave the cores to the build
     print(json.dumps({"ok": ok, "errors": errors[:5], "error_count": len(errors)}))
 """)
 
 
-def test_a_reader_queries_the_published_file_throughout_a_refresh(offline_warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def refresh_with_peeringdb_down(offline_warehouse, tmp_path_factory):
+    """One forced refresh of a copy of the offline warehouse, with PeeringDB answering an HTML page
+    and a reader process querying the published file all along. Two tests read what it did: a full
+    build costs half a minute, so they share it."""
+    import httpx
+
+    from ingestors.core.offline import SampleTransport
     from orchestration.refresh import refresh
 
-    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
-    stop = tmp_path / "stop"
+    settings = copy_warehouse(offline_warehouse[0], tmp_path_factory.mktemp("peeringdb_down") / "warehouse")
+    facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
+    original = SampleTransport.handle_request
+
+    def peeringdb_is_down(self, request):
+        if request.url.host == "www.peeringdb.com":
+            return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
+        return original(self, request)
+
+    stop = settings.warehouse_dir.parent / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db), str(stop)],
                               stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
-        with warehouse_env(settings.warehouse_dir):
+        with pytest.MonkeyPatch.context() as patch, warehouse_env(settings.warehouse_dir):
+            patch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
             report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
     finally:
         stop.touch()
         out, _ = reader.communicate(timeout=60)
-    result = json.loads(out)
+    return settings, report, facilities, json.loads(out)
+
+
+def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(refresh_with_peeringdb_down):
+    settings, report, facilities, _ = refresh_with_peeringdb_down
+    assert list(report.failed) == ["peeringdb"]
+    assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
+    assert "not JSON" in report.failed["peeringdb"]
+    assert len(report.loaded) == len(ALL) - 1 and report.published
+    # the others were rebuilt and published; PeeringDB's last good rows are still there
+    assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
+
+
+def test_a_reader_queries_the_published_file_throughout_a_refresh(refresh_with_peeringdb_down):
+    _, report, _, reader = refresh_with_peeringdb_down
     assert report.published
-    assert result["error_count"] == 0, result["errors"]
-    assert result["ok"] > 10
+    assert reader["error_count"] == 0, reader["errors"]
+    assert reader["ok"] > 10
 
 
 @pytest.mark.parametrize("command", [["status"], ["sources"]])
@@ -329,7 +334,8 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
     assert query(settings, """select organization_id, match_rule from fct_funding_claims
         where claim_source = 'news' order by 1""") == [("maritaca-ai", "name"), ("notco", "name"), ("tractian", "name")]
     assert query(settings, """select count(*), list(distinct not_round_reason order by not_round_reason)
-        from staging.stg_news__funding_events where not is_round""") == [(3, ["aggregate", "fund_close"])]
+        from staging.stg_news__funding_events where not is_round""") == [
+        (5, ["acquisition", "aggregate", "fund_close", "ipo"])]
     # a registry organisation's holding company is matched to it
     assert query(settings, """select match_rule from fct_funding_claims
         where claim_source = 'sec_form_d' and organization_id = 'tractian'""") == [("source_id",)]
@@ -349,6 +355,30 @@ def test_funding_marts_have_rows(offline_warehouse):
     assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
         query(settings, """select count(*) from (select distinct series, country_iso2, year
             from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")
+
+
+def test_exits_marts_have_the_real_exits_the_sample_retells(offline_warehouse):
+    """Digital Realty's acquisition of Ascenty (2018) and Semantix's Nasdaq listing (2022), retold in the news
+    sample with their sources: buyer and target resolved to registry organisations, the amount in USD."""
+    settings, _ = offline_warehouse
+    assert query(settings, """select exit_type, exit_date, acquirer_organization_id, target_organization_id,
+        target_country_iso2, amount_usd from fct_exits order by exit_date""") == [
+        ("acquisition", date(2018, 9, 24), "digital-realty", "ascenty", "BR", 1.8e9),
+        ("ipo", date(2022, 8, 2), None, "semantix", "BR", None)]
+    assert query(settings, """select country_iso2, layer_code, exit_year, acquisition_count, ipo_count,
+        usd_disclosed, foreign_acquirer_count from mart_exits__country_layer order by exit_year, layer_code""") == [
+        ("BR", "hardware_infrastructure", 2018, 1, 0, 1.8e9, 1),
+        ("BR", "data", 2022, 0, 1, 0.0, 0),
+        ("BR", "mlops_tooling", 2022, 0, 1, 0.0, 0)]
+
+
+def test_official_daily_fx_covers_clp_and_uyu_and_bndes_is_typed(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, """select currency, any_value(fx_source) from intermediate.int_fx_rates_daily
+        where currency in ('CLP', 'UYU') group by 1 order by 1""") == [
+        ("CLP", "bcch:F073.TCO.PRE.Z.D"), ("UYU", "bcu:2225")]
+    assert query(settings, """select investor_type, home_country_iso2 from dim_investors
+        where investor_name = 'BNDES'""") == [("development_bank_or_multilateral", "BR")]
 
 
 def test_the_chain_map_counts_presence_and_keeps_every_named_organisation(offline_warehouse):
