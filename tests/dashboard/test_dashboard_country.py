@@ -24,7 +24,7 @@ def test_country_profile_shows_the_busiest_country_first(ui, warehouse):
     settings, _ = warehouse
     ui.goto("country")
     _, name, orgs, models, mw = _profile(settings)
-    assert name in ui.text("profile-country")
+    assert ui.text("profile-summary").startswith(name)
     assert ui.metric("profile-orgs") == f"{orgs:,}"
     assert ui.metric("profile-models") == f"{models:,}"
     assert ui.metric("profile-mw") == ("—" if mw is None else f"{mw:,.0f}")
@@ -46,7 +46,7 @@ def test_country_profile_lists_the_models_priced_in_region(ui, warehouse):
     ui.page.keyboard.type(name)
     box.press("Enter")
     ui.page.wait_for_function(
-        "(n) => (document.querySelector('.st-key-profile-country') || {}).innerText?.includes(n)", arg=name,
+        "(n) => (document.querySelector('.st-key-profile-summary') || {}).innerText?.startsWith(n)", arg=name,
         timeout=TIMEOUT_MS)
     ui.wait_ready("country")
     models = _sql(settings, "select in_region_model_count from mart_country_profile where country_iso2 = ?",

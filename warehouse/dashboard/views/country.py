@@ -46,8 +46,9 @@ with ui.page("country", "Country profile",
                             index=sorted(options, key=lambda c: names.get(c, c)).index(options[default]),
                             format_func=lambda c: names.get(c, c), key="profile-country")
         row = profile[profile["country_iso2"] == iso2].iloc[0]
-        st.caption(f"{row['country_name']} · {text(row['subregion'])} · population {ui.num(row['population'])} · "
-                   f"GDP {ui.usd(row['gdp_usd'])}")
+        with st.container(key="profile-summary"):
+            st.caption(f"{row['country_name']} · {text(row['subregion'])} · population {ui.num(row['population'])} · "
+                       f"GDP {ui.usd(row['gdp_usd'])}")
 
         facts("profile", [
             ("orgs", "Value-chain organisations", ui.num(row["value_chain_organization_count"])),
