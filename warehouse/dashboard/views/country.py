@@ -130,8 +130,8 @@ with ui.page("country", "Country profile",
                     "us_premium_pct": st.column_config.NumberColumn("Premium vs US", format="%+.1f%%"),
                 })
             ui.download(shown, f"models_in_region_{iso2}", key="profile-models")
-        ui.source("mart_ai_services__country_model", note="Amazon Bedrock on-demand and Azure OpenAI token prices; "
-                                                          "Google Vertex AI not covered")
+        ui.source("mart_ai_services__country_model", note="Amazon Bedrock on-demand, Azure OpenAI and Vertex AI token "
+                                                          "prices (Vertex AI only with a Google Cloud API key)")
 
         st.subheader("ILIA and trade")
         facts("ilia", [

@@ -1,5 +1,5 @@
 -- AI services in region, per country: every foundation-model token price a cloud lists in a LatAm region
--- (Amazon Bedrock on-demand, Azure OpenAI), whether prompts are processed in the region, and the premium over the
+-- (Amazon Bedrock on-demand, Azure OpenAI, Google Vertex AI), whether prompts are processed in the region, and the premium over the
 -- same price in the provider's US reference region.
 with regions as (
     select provider, region_code, country_iso2, region_name
@@ -75,10 +75,48 @@ azure as (
     where usd_per_million_tokens is not null
 ),
 
+vertex_prices as (
+    select * from {{ ref('stg_gcp_vertex_ai_skus__model_prices') }}
+    where usd_per_million_tokens is not null
+),
+
+-- Google sells a model in several regions under one SKU or under one SKU per region: the US price is the one
+-- of the same description (model, usage and context tier) in us-east1.
+vertex_us as (
+    select description, usage_unit, min(usd_per_million_tokens) as us_usd_per_million_tokens
+    from vertex_prices
+    where is_us_reference
+    group by all
+),
+
+vertex as (
+    select
+        'gcp' as provider,
+        'Vertex AI' as service,
+        v.region,
+        v.sku_id as price_id,
+        v.model,
+        cast(null as varchar) as model_publisher,
+        v.direction,
+        case when v.is_global then 'global' else 'regional' end as deployment,
+        v.usage_unit as unit,
+        v.usd_per_million_tokens,
+        us.us_usd_per_million_tokens,
+        cast(v.effective_time as date) as effective_date,
+        v.source_name,
+        v.snapshot_id,
+        v.retrieved_at
+    from vertex_prices as v
+    left join vertex_us as us on us.description = v.description and us.usage_unit = v.usage_unit
+    where not v.is_us_reference
+),
+
 prices as (
     select * from aws
     union all by name
     select * from azure
+    union all by name
+    select * from vertex
 )
 
 select
