@@ -210,6 +210,34 @@ def test_gpu_price_marts(offline_warehouse):
         from mart_infrastructure__country where country_iso2 = 'BR'""") == [(12.2875, 2)]
 
 
+def test_models_in_region_mart(offline_warehouse):
+    settings, _ = offline_warehouse
+    bedrock = query(settings, """
+        select model, direction, usd_per_million_tokens, round(us_usd_per_million_tokens, 4), us_premium_pct
+        from mart_ai_services__country_model where provider = 'aws' order by model, direction""")
+    assert bedrock == [
+        # sa-east-1 against us-east-1, on-demand per 1K tokens x 1000; the embeddings model has no US price
+        ("Claude 3 Haiku", "input", 0.3, 0.25, 20.0),
+        ("Claude 3 Haiku", "output", 1.5, 1.25, 20.0),
+        ("Nova Lite", "input", 0.08, 0.06, 33.33),
+        ("Nova Lite", "output", 0.32, 0.24, 33.33),
+        ("Titan Text Embeddings V2", "input", 0.03, None, None),
+    ]
+    # Azure's regional gpt-4o-mini meters in Brazil South and global ones in both countries; Vertex AI's
+    # multi-region Gemini 2.5 Flash SKUs in the three LatAm GCP regions and a dearer São Paulo Pro SKU
+    assert query(settings, """select country_iso2, provider, count(*), count(*) filter (where is_processed_in_region)
+                              from mart_ai_services__country_model group by all order by 1, 2""") == [
+        ("BR", "aws", 5, 5), ("BR", "azure", 5, 3), ("BR", "gcp", 4, 4), ("CL", "gcp", 3, 3),
+        ("MX", "azure", 2, 0), ("MX", "gcp", 3, 3)]
+    assert query(settings, """select us_premium_pct from mart_ai_services__country_model
+                              where provider = 'gcp' and model = 'Gemini 2.5 Pro'""") == [(10.0,)]
+    assert query(settings, """select country_iso2, bedrock_in_region_model_count, in_region_model_count,
+                                     in_region_median_us_premium_pct
+                              from mart_country_profile where country_iso2 in ('BR', 'CL', 'MX', 'AR')
+                              order by country_iso2""") == [
+        ("AR", 0, 0, None), ("BR", 3, 6, 20.0), ("CL", 0, 1, 0.0), ("MX", 0, 1, 0.0)]
+
+
 def test_supercomputers_keep_only_latam_systems(offline_warehouse):
     settings, _ = offline_warehouse
     assert query(settings, "select rank, country_iso2, accelerator_model from fct_supercomputers order by rank") == [

@@ -1,5 +1,5 @@
 -- One row per LatAm country with every layer of the chain side by side: organisations per layer, capacity and
--- who holds it, GPU access and price, energy, connectivity, talent, funding and the ILIA score.
+-- who holds it, GPU access and price, energy, connectivity, talent, funding, AI model services in region and the ILIA score.
 {% set layers = ['hardware_infrastructure', 'data', 'research', 'foundation_models', 'mlops_tooling',
                  'applications', 'integration', 'end_users'] %}
 with layers as (
@@ -88,6 +88,16 @@ ipv6 as (
     qualify row_number() over (partition by country_iso2 order by day desc) = 1
 ),
 
+models_in_region as (
+    select
+        country_iso2,
+        count(distinct provider || ':' || model) filter (where is_processed_in_region) as in_region_model_count,
+        count(distinct model) filter (where provider = 'aws' and is_processed_in_region) as bedrock_in_region_model_count,
+        median(us_premium_pct) filter (where is_processed_in_region) as in_region_median_us_premium_pct
+    from {{ ref('mart_ai_services__country_model') }}
+    group by 1
+),
+
 ilia as (
     select country_iso2, edition as ilia_edition, ilia_score, ilia_rank, ilia_countries_scored, ilia_category
     from {{ ref('mart_ilia__country_edition') }}
@@ -139,6 +149,9 @@ select
     coalesce(tr.is_net_exporter, false) as is_chip_or_computer_net_exporter,
     coalesce(ai.azure_openai_token_sku_count, 0) as azure_openai_token_sku_count,
     coalesce(ai.azure_openai_in_region_sku_count, 0) as azure_openai_in_region_sku_count,
+    coalesce(mr.bedrock_in_region_model_count, 0) as bedrock_in_region_model_count,
+    coalesce(mr.in_region_model_count, 0) as in_region_model_count,
+    mr.in_region_median_us_premium_pct,
     t.github_period,
     t.github_developers,
     t.developers_per_1000_people,
@@ -173,4 +186,5 @@ left join ai_services as ai using (country_iso2)
 left join coverage as cv using (country_iso2)
 left join speeds as sp using (country_iso2)
 left join ipv6 as v6 using (country_iso2)
+left join models_in_region as mr using (country_iso2)
 left join ilia as il using (country_iso2)
