@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 
 import duckdb
 import pytest
@@ -334,7 +335,8 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
     assert query(settings, """select organization_id, match_rule from fct_funding_claims
         where claim_source = 'news' order by 1""") == [("maritaca-ai", "name"), ("notco", "name"), ("tractian", "name")]
     assert query(settings, """select count(*), list(distinct not_round_reason order by not_round_reason)
-        from staging.stg_news__funding_events where not is_round""") == [(3, ["aggregate", "fund_close"])]
+        from staging.stg_news__funding_events where not is_round""") == [
+        (5, ["acquisition", "aggregate", "fund_close", "ipo"])]
     # a registry organisation's holding company is matched to it
     assert query(settings, """select match_rule from fct_funding_claims
         where claim_source = 'sec_form_d' and organization_id = 'tractian'""") == [("source_id",)]
@@ -354,6 +356,30 @@ def test_funding_marts_have_rows(offline_warehouse):
     assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
         query(settings, """select count(*) from (select distinct series, country_iso2, year
             from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")
+
+
+def test_exits_marts_have_the_real_exits_the_sample_retells(offline_warehouse):
+    """Digital Realty's acquisition of Ascenty (2018) and Semantix's Nasdaq listing (2022), retold in the news
+    sample with their sources: buyer and target resolved to registry organisations, the amount in USD."""
+    settings, _ = offline_warehouse
+    assert query(settings, """select exit_type, exit_date, acquirer_organization_id, target_organization_id,
+        target_country_iso2, amount_usd from fct_exits order by exit_date""") == [
+        ("acquisition", date(2018, 9, 24), "digital-realty", "ascenty", "BR", 1.8e9),
+        ("ipo", date(2022, 8, 2), None, "semantix", "BR", None)]
+    assert query(settings, """select country_iso2, layer_code, exit_year, acquisition_count, ipo_count,
+        usd_disclosed, foreign_acquirer_count from mart_exits__country_layer order by exit_year, layer_code""") == [
+        ("BR", "hardware_infrastructure", 2018, 1, 0, 1.8e9, 1),
+        ("BR", "data", 2022, 0, 1, 0.0, 0),
+        ("BR", "mlops_tooling", 2022, 0, 1, 0.0, 0)]
+
+
+def test_official_daily_fx_covers_clp_and_uyu_and_bndes_is_typed(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, """select currency, any_value(fx_source) from intermediate.int_fx_rates_daily
+        where currency in ('CLP', 'UYU') group by 1 order by 1""") == [
+        ("CLP", "bcch:F073.TCO.PRE.Z.D"), ("UYU", "bcu:2225")]
+    assert query(settings, """select investor_type, home_country_iso2 from dim_investors
+        where investor_name = 'BNDES'""") == [("development_bank_or_multilateral", "BR")]
 
 
 def test_the_chain_map_counts_presence_and_keeps_every_named_organisation(offline_warehouse):
