@@ -261,11 +261,12 @@ def test_organisations_are_resolved_and_classified(offline_warehouse):
 
 def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
     settings, _ = offline_warehouse
-    # Chile's model builders run on one cluster: a single-provider dependency. (Modelo Andino's two
-    # builders list three countries: the lists do not line up, so neither is placed in Chile.)
+    # Chile's model builders (CENIA, and ISCI with PatagonIA) name one cluster between them: a
+    # single-provider dependency. (Modelo Andino's two builders list three countries: the lists do not
+    # line up, so neither is placed in Chile.)
     assert query(settings, """select organization_count, providers, depends_on_single_provider
         from mart_value_chain__country_layer where country_layer_id = 'CL:foundation_models'""") == [
-        (1, ["universidad-de-tarapaca"], True)]
+        (2, ["universidad-de-tarapaca"], True)]
     layers_with_members = query(settings, """select count(distinct layer_code) from bridge_organization_layers""")
     assert layers_with_members == [(8,)]
     for layer in ("hardware_infrastructure", "data", "research", "foundation_models", "mlops_tooling",
