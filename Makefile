@@ -20,7 +20,7 @@ refresh: setup  ## fetch the live sources (needs internet)
 
 test: setup  ## lint, then the whole suite on two processes (each built warehouse stays on one)
 	$(UV) run ruff check .
-	$(UV) run pytest -n 2 --dist loadgroup
+	$(UV) run pytest -n 2
 
 status:
 	$(UV) run cadena status

@@ -7,7 +7,9 @@ tests that read them use :func:`real_capture` and skip cleanly without them.
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,23 +25,54 @@ def pytest_configure(config):
     from orchestration.dbt_manifest import ensure_manifest
 
     ensure_manifest(write_derived=False)
+    if config.getoption("numprocesses", None):
+        os.environ[GROUPS_ENV] = tempfile.mkdtemp(prefix="cadena-test-groups-")
 
 
-# `make test` runs the suite on two processes (pytest-xdist, --dist loadgroup). A built warehouse is a
-# session fixture, so every test that reads one goes to the process that built it: one group per warehouse.
-WAREHOUSE_GROUPS = {"offline_warehouse": "offline_warehouse", "replay_build": "replay_build"}
+# `make test` runs the suite on two processes (pytest-xdist). A built warehouse is a session fixture:
+# every test that reads one must run in the process that built it, or the warehouse is built twice.
+# Each worker writes which of its tests need which warehouse; the scheduler below keeps each such
+# group on one worker and spreads the other tests one by one. (xdist's own `--dist loadgroup` renames
+# node ids through an attribute pytest 9.2 no longer reads, so it does not group.)
+WAREHOUSE_FIXTURES = ("offline_warehouse", "replay_build")
+GROUPS_ENV = "CADENA_TEST_GROUPS_DIR"
 
 
-@pytest.hookimpl(tryfirst=True)
+def _warehouse_of(item) -> str | None:
+    names = set(getattr(item, "fixturenames", ()))
+    if "tests/dashboard/" in item.nodeid:  # its fixtures ask for the offline warehouse at run time
+        names.add("offline_warehouse")
+    return next((name for name in WAREHOUSE_FIXTURES if name in names), None)
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if "tests/dashboard/" in item.nodeid:  # its fixtures ask for the offline warehouse at run time
-            names.add("offline_warehouse")
-        for fixture, group in WAREHOUSE_GROUPS.items():
-            if fixture in names:
-                item.add_marker(pytest.mark.xdist_group(group))
-                break
+    folder = os.environ.get(GROUPS_ENV)
+    if not hasattr(config, "workerinput") or not folder:
+        return
+    groups = {item.nodeid: group for item in items if (group := _warehouse_of(item))}
+    path = Path(folder) / f"{config.workerinput['workerid']}.json"
+    path.with_suffix(".tmp").write_text(json.dumps(groups))
+    path.with_suffix(".tmp").replace(path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") not in ("load", "loadgroup") or GROUPS_ENV not in os.environ:
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWarehouse(LoadScopeScheduling):
+        """A test's scope is the warehouse it reads, else the test itself."""
+
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # the workers have all collected before anything is scheduled
+                self.groups = {}
+                for path in Path(os.environ[GROUPS_ENV]).glob("*.json"):
+                    self.groups.update(json.loads(path.read_text()))
+            return self.groups.get(nodeid, nodeid)
+
+    return ByWarehouse(config, log)
 
 
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))
