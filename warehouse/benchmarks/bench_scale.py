@@ -4,7 +4,8 @@ The generator writes every raw table with its real schema (the table a source's 
 at ``factor`` times the size a live refresh loads, by recycling the rows of a built offline
 warehouse: key columns get a suffix per copy so keys stay unique, and the rows are spread over
 every LatAm country with weights close to the region's economic weight (Brazil and Mexico first,
-the small Caribbean economies last). History is simulated by `--days` loads of daily snapshots
+the small Caribbean economies last), and organisation names get the copy's number, so each copy is
+another organisation rather than one organisation with `factor` times its claims. History is simulated by `--days` loads of daily snapshots
 for the dbt snapshots to track. Nothing here is data: the warehouse it builds is thrown away.
 
 Live sizes (rows a live refresh loads; the sources that say so in their module docstrings or the
@@ -59,6 +60,14 @@ LIVE_ROWS = {
     ("raw_epoch_notable_models", "models"): 60, ("raw_epoch_gpu_clusters", "clusters"): 40,
     ("raw_top500", "systems"): 500, ("raw_licensed_exports", "rounds"): 3_000,
 }
+# Organisation names the copies vary ("Acme" -> "Acme 7"): each copy is another organisation, as at real scale,
+# instead of one organisation gathering `factor` times its claims (and funding rounds clustering them all).
+NAME_COLUMNS = {
+    ("raw_news", "funding_events"): ("company_name",), ("raw_licensed_exports", "rounds"): ("organization_name",),
+    ("raw_sec_form_d", "offerings"): ("entity_name",), ("raw_yc", "companies"): ("name",),
+    ("raw_peeringdb", "organizations"): ("name",), ("raw_peeringdb", "facilities"): ("name", "org_name"),
+    ("raw_openalex", "institutions"): ("display_name",), ("raw_wikidata", "organizations"): ("label", "name"),
+}
 # Share of organisations/facilities per country: the region's economic weight, roughly.
 COUNTRY_WEIGHTS = {"BR": 34, "MX": 25, "AR": 8, "CO": 6, "CL": 5, "PE": 4, "EC": 2, "DO": 2, "GT": 2, "CR": 1.5,
                    "PA": 1.5, "UY": 1.5, "BO": 1, "PY": 1, "SV": 0.6, "HN": 0.6, "NI": 0.3, "CU": 1, "VE": 2,
@@ -111,6 +120,8 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
                     select.append(f"{quoted} + r.n * 10000000")
                 elif name in keys and dtype == "DATE":
                     select.append(f"{quoted} - cast(r.n as integer)")
+                elif name in NAME_COLUMNS.get((schema, table), ()) and dtype.startswith("VARCHAR"):
+                    select.append(f"{quoted} || ' ' || r.n")
                 elif name in country_cols and dtype.startswith("VARCHAR"):
                     pick = f"([{draws}])[1 + r.n % {min(copies, 5000) or 1}]"
                     select.append(f"case when {quoted} is not null then {pick} end")
