@@ -5,8 +5,8 @@ at ``factor`` times the size a live refresh loads, by recycling the rows of a bu
 warehouse: key columns get a suffix per copy so keys stay unique, and the rows are spread over
 every LatAm country with weights close to the region's economic weight (Brazil and Mexico first,
 the small Caribbean economies last), and organisation names get the copy's number, so each copy is
-another organisation rather than one organisation with `factor` times its claims. History is simulated
-by `--days` loads of daily snapshots for the dbt snapshots to track. Nothing here is data: the warehouse it builds is thrown away.
+another organisation rather than one organisation with `factor` times its claims (the year of history is
+bench_year.py's). Nothing here is data: the warehouse it builds is thrown away.
 
 Live sizes (rows a live refresh loads; the sources that say so in their module docstrings or the
 real captures in ../shared/samples): PeeringDB facilities, exchanges and organisations in LatAm,
