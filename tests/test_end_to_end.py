@@ -94,35 +94,8 @@ def test_a_load_left_unpublished_is_built_and_published_by_the_next_refresh(offl
     assert build_policy.pending(settings) == {}
 
 
-def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(offline_warehouse, tmp_path,
-                                                                               monkeypatch):
-    import httpx
-
-    from ingestors.core.offline import SampleTransport
-    from orchestration.refresh import refresh
-
-    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
-    facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
-    original = SampleTransport.handle_request
-
-    def peeringdb_is_down(self, request):
-        if request.url.host == "www.peeringdb.com":
-            return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
-        return original(self, request)
-
-    monkeypatch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
-    with warehouse_env(settings.warehouse_dir):
-        report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
-    assert list(report.failed) == ["peeringdb"]
-    assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
-    assert "not JSON" in report.failed["peeringdb"]
-    assert len(report.loaded) == len(ALL) - 1 and report.published
-    # the others were rebuilt and published; PeeringDB's last good rows are still there
-    assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
-
-
 READER = textwrap.dedent("""
-    import json, os, sys, duckdb
+    import json, os, sys, time, duckdb
     path, stop = sys.argv[1], sys.argv[2]
     ok, errors = 0, []
     while not os.path.exists(stop):
@@ -133,27 +106,58 @@ READER = textwrap.dedent("""
             ok += 1
         except Exception as exc:
             errors.append(repr(exc))
+        time.sleep(0.05)  # a reader, not a busy loop: leave the cores to the build
     print(json.dumps({"ok": ok, "errors": errors[:5], "error_count": len(errors)}))
 """)
 
 
-def test_a_reader_queries_the_published_file_throughout_a_refresh(offline_warehouse, tmp_path):
+@pytest.fixture(scope="module")
+def refresh_with_peeringdb_down(offline_warehouse, tmp_path_factory):
+    """One forced refresh of a copy of the offline warehouse, with PeeringDB answering an HTML page
+    and a reader process querying the published file all along. Two tests read what it did: a full
+    build costs half a minute, so they share it."""
+    import httpx
+
+    from ingestors.core.offline import SampleTransport
     from orchestration.refresh import refresh
 
-    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
-    stop = tmp_path / "stop"
+    settings = copy_warehouse(offline_warehouse[0], tmp_path_factory.mktemp("peeringdb_down") / "warehouse")
+    facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
+    original = SampleTransport.handle_request
+
+    def peeringdb_is_down(self, request):
+        if request.url.host == "www.peeringdb.com":
+            return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
+        return original(self, request)
+
+    stop = settings.warehouse_dir.parent / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db), str(stop)],
                               stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
-        with warehouse_env(settings.warehouse_dir):
+        with pytest.MonkeyPatch.context() as patch, warehouse_env(settings.warehouse_dir):
+            patch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
             report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
     finally:
         stop.touch()
         out, _ = reader.communicate(timeout=60)
-    result = json.loads(out)
+    return settings, report, facilities, json.loads(out)
+
+
+def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(refresh_with_peeringdb_down):
+    settings, report, facilities, _ = refresh_with_peeringdb_down
+    assert list(report.failed) == ["peeringdb"]
+    assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
+    assert "not JSON" in report.failed["peeringdb"]
+    assert len(report.loaded) == len(ALL) - 1 and report.published
+    # the others were rebuilt and published; PeeringDB's last good rows are still there
+    assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
+
+
+def test_a_reader_queries_the_published_file_throughout_a_refresh(refresh_with_peeringdb_down):
+    _, report, _, reader = refresh_with_peeringdb_down
     assert report.published
-    assert result["error_count"] == 0, result["errors"]
-    assert result["ok"] > 10
+    assert reader["error_count"] == 0, reader["errors"]
+    assert reader["ok"] > 10
 
 
 @pytest.mark.parametrize("command", [["status"], ["sources"]])

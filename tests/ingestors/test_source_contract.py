@@ -11,6 +11,9 @@ declared. A source's own test file keeps only what is special about its format.
 * a 200 then a 304 (the publisher's ETag sent back) is ``unchanged``;
 * the requests one run sends stay within the source's plan (``FetchPlan.max_requests``).
 
+Each source is run offline once per session (:class:`OfflineRun`); the tests that
+change a warehouse work on a copy of that run's, so a source costs five runs, not ten.
+
 Sources whose "publisher" is a folder (the curated registry, licensed exports) send no
 request; the HTTP faults do not apply to them.
 """
@@ -18,15 +21,20 @@ request; the HTTP faults do not apply to them.
 from __future__ import annotations
 
 import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import httpx
 import pytest
 
 from ingestors.core import state
+from ingestors.core.config import Settings
 from ingestors.core.errors import FetchError, PayloadError
 from ingestors.core.offline import SAMPLES_DIR, SampleTransport
 from ingestors.core.pipeline import run_source
+from ingestors.core.state import RunResult
 from ingestors.sources import ALL
 
 HTTP_SOURCES = [s for s in ALL if not s.plan.reads_local_files]
@@ -84,20 +92,9 @@ def _counts(settings, source) -> dict[str, int]:
                 for t in source.tables}
 
 
-@pytest.mark.parametrize("source", ALL, ids=_ids(ALL))
-def test_the_offline_run_loads_every_table_and_quarantines_the_bad_record(source, settings):
-    result = run_source(source, settings, offline=True)
-    assert result.status == "loaded"
-    counts = _counts(settings, source)
-    for table in source.tables:
-        floor = table.min_rows if source.name in EMPTY_OFFLINE else max(table.min_rows, 1)
-        assert counts[table.name] >= floor, f"{source.name}.{table.name} is empty"
-    if source.name not in NO_BAD_SAMPLE:
-        assert result.quarantined >= 1, f"the {source.name} sample should carry one bad record"
-    assert result.requests <= source.plan.max_requests
-
-
 class Recording(httpx.BaseTransport):
+    """The samples, noting which sample file each request was served."""
+
     def __init__(self, inner: SampleTransport):
         self.inner, self.served = inner, set()
 
@@ -108,21 +105,74 @@ class Recording(httpx.BaseTransport):
         return self.inner.handle_request(request)
 
 
+@dataclass(frozen=True)
+class OfflineRun:
+    """One source's offline run, made once and shared by every contract test of that source.
+
+    Served with ETags (so a second run can get its 304) and recorded (so the test of dead
+    sample files needs no run of its own). Tests that change a warehouse copy ``warehouse``.
+    """
+
+    settings: Settings
+    result: RunResult
+    served: frozenset[str]
+
+    def copy(self, dest: Path) -> Settings:
+        shutil.copytree(self.settings.warehouse_dir, dest)
+        return Settings(warehouse_dir=dest, contact=self.settings.contact)
+
+
+_RUNS: dict[str, OfflineRun] = {}
+
+
+def _sample_transport(source) -> SampleTransport:
+    return SampleTransport(source.name, source.plan.sample_routes)
+
+
+@pytest.fixture
+def offline_run(source, tmp_path_factory):
+    """The parametrised source's shared offline run (one per source per session)."""
+    if source.name not in _RUNS:
+        settings = Settings(warehouse_dir=tmp_path_factory.mktemp(source.name) / "warehouse",
+                            contact="tests@example.org")
+        transport = None
+        recording = None
+        if not source.plan.reads_local_files:
+            recording = Recording(_sample_transport(source))
+            transport = WithETags(recording)
+        result = run_source(source, settings, offline=True, transport=transport)
+        _RUNS[source.name] = OfflineRun(settings, result, frozenset(recording.served if recording else ()))
+    return _RUNS[source.name]
+
+
+@pytest.mark.parametrize("source", ALL, ids=_ids(ALL))
+def test_the_offline_run_loads_every_table_and_quarantines_the_bad_record(source, offline_run):
+    result = offline_run.result
+    assert result.status == "loaded"
+    counts = _counts(offline_run.settings, source)
+    for table in source.tables:
+        floor = table.min_rows if source.name in EMPTY_OFFLINE else max(table.min_rows, 1)
+        assert counts[table.name] >= floor, f"{source.name}.{table.name} is empty"
+    if source.name not in NO_BAD_SAMPLE:
+        assert result.quarantined >= 1, f"the {source.name} sample should carry one bad record"
+    assert result.requests <= source.plan.max_requests
+
+
 @pytest.mark.parametrize("source", HTTP_SOURCES, ids=_ids(HTTP_SOURCES))
-def test_every_sample_file_is_served_by_the_offline_fetch(source, settings):
+def test_every_sample_file_is_served_by_the_offline_fetch(source, offline_run):
     """Explicit routes and the default (the URL's last segment) reach every file: none is dead weight."""
-    recording = Recording(SampleTransport(source.name, source.plan.sample_routes))
-    run_source(source, settings, offline=True, transport=recording)
     shipped = {p.name for p in (SAMPLES_DIR / source.name).iterdir() if p.name != "README.md"}
-    assert shipped - recording.served == set()
+    assert shipped - offline_run.served == set()
 
 
 @pytest.mark.parametrize("kind", ["html", "truncated", "empty"])
 @pytest.mark.parametrize("source", HTTP_SOURCES, ids=_ids(HTTP_SOURCES))
-def test_a_bad_body_fails_the_source_in_one_line_and_keeps_the_last_good_tables(source, settings, kind):
-    run_source(source, settings, offline=True)
+def test_a_bad_body_fails_the_source_in_one_line_and_keeps_the_last_good_tables(
+    source, kind, offline_run, tmp_path
+):
+    settings = offline_run.copy(tmp_path / "warehouse")
     before, good = _counts(settings, source), state.read(settings, source.name)["last_success"]
-    faulty = Faulty(SampleTransport(source.name, source.plan.sample_routes), kind)
+    faulty = Faulty(_sample_transport(source), kind)
     with pytest.raises((PayloadError, FetchError)) as caught:
         run_source(source, settings, offline=True, force=True, transport=faulty)
     message = str(caught.value)
@@ -133,12 +183,11 @@ def test_a_bad_body_fails_the_source_in_one_line_and_keeps_the_last_good_tables(
 
 
 @pytest.mark.parametrize("source", HTTP_SOURCES, ids=_ids(HTTP_SOURCES))
-def test_a_304_after_a_200_is_unchanged(source, settings):
-    transport = WithETags(SampleTransport(source.name, source.plan.sample_routes))
-    first = run_source(source, settings, offline=True, transport=transport)
-    second = run_source(source, settings, offline=True, transport=transport)
-    assert (first.status, second.status) == ("loaded", "unchanged")
-    assert second.snapshot_id == first.snapshot_id
+def test_a_304_after_a_200_is_unchanged(source, offline_run, tmp_path):
+    settings = offline_run.copy(tmp_path / "warehouse")
+    second = run_source(source, settings, offline=True, transport=WithETags(_sample_transport(source)))
+    assert (offline_run.result.status, second.status) == ("loaded", "unchanged")
+    assert second.snapshot_id == offline_run.result.snapshot_id
 
 
 def test_a_fetch_past_its_request_plan_fails(settings):
