@@ -35,6 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -168,11 +169,13 @@ class OrgRecord:
     same_as: tuple[str, ...] = ()  # keys of records a curator says are the same
     not_same_as: tuple[str, ...] = ()
 
-    @property
+    # Computed once per record (cached_property writes the instance's __dict__, which a frozen dataclass
+    # allows): blocking and every pairwise decision read them, and normalising a name is not free.
+    @cached_property
     def names(self) -> set[str]:
         return {n for n in (normalise_name(x) for x in (self.name, *self.aliases, *former_names(self.name))) if n}
 
-    @property
+    @cached_property
     def domain(self) -> str | None:
         return website_domain(self.website)
 
