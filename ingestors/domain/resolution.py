@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -94,6 +94,7 @@ _DOMAIN_NAME_RE = re.compile(
 _DBA_RE = re.compile(r"\s+(?:d/b/a|dba|doing business as)\s+(.+)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=262_144)  # pure; resolution, claim matching and investors normalise the same names again
 def normalise_name(name: str | None) -> str:
     """'Scala Data Centers S.A.' -> 'scala data centers'; 'Nu Pagamentos S.A.' -> 'nu pagamentos'.
 
