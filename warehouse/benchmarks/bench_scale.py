@@ -74,6 +74,21 @@ COUNTRY_WEIGHTS = {"BR": 34, "MX": 25, "AR": 8, "CO": 6, "CL": 5, "PE": 4, "EC":
                    "JM": 0.3, "TT": 0.4, "PR": 2}
 
 
+ID_LIKE = ("_id", "id", "_key", "url", "number", "qid", "slug")
+
+
+def _copy_column(keys: set[str], types: dict[str, str]) -> str:
+    """The key column the copies' suffix goes into: an id-like text, else a number, else a date."""
+    ordered = sorted(keys)
+    for test in (lambda c: types[c].startswith("VARCHAR") and c.endswith(ID_LIKE),
+                 lambda c: types[c] in ("BIGINT", "INTEGER"), lambda c: types[c] == "DATE",
+                 lambda c: types[c].startswith("VARCHAR")):
+        found = [c for c in ordered if test(c)]
+        if found:
+            return found[0]
+    return ordered[0]
+
+
 def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
     """Grow every listed raw table to ``factor`` x its live size; returns the rows written."""
     rng = random.Random(seed)
@@ -102,9 +117,12 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
                 "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
                 [schema, table]).fetchall()}
             types = dict(columns)
+            # One key column per table tells the copies apart: an identifier if the key has one, never a
+            # categorical column of the key (a price type, an indicator code), whose values tests check.
+            copy_keys = {_copy_column(keys, types)} if keys else set()
             originals = " and ".join(
                 f"not contains(\"{k}\", '~')" if types[k].startswith("VARCHAR") else
-                f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in keys) or "true"
+                f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in copy_keys) or "true"
             # countries are reassigned only where they are not part of the key (two originals must not collide)
             country_cols = [c for c, _ in columns
                             if c in ("country_iso2", "country_code", "country") and c not in keys]
@@ -114,11 +132,11 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
             select = []
             for name, dtype in columns:
                 quoted = f't."{name}"'
-                if name in keys and dtype.startswith("VARCHAR"):
+                if name in copy_keys and dtype.startswith("VARCHAR"):
                     select.append(f"{quoted} || '~' || r.n")
-                elif name in keys and dtype in ("BIGINT", "INTEGER"):
+                elif name in copy_keys and dtype in ("BIGINT", "INTEGER"):
                     select.append(f"{quoted} + r.n * 10000000")
-                elif name in keys and dtype == "DATE":
+                elif name in copy_keys and dtype == "DATE":
                     select.append(f"{quoted} - cast(r.n as integer)")
                 elif name in NAME_COLUMNS.get((schema, table), ()) and dtype.startswith("VARCHAR"):
                     select.append(f"{quoted} || ' ' || r.n")
