@@ -18,9 +18,9 @@ run: setup  ## build the warehouse offline from the sample snapshots
 refresh: setup  ## fetch the live sources (needs internet)
 	$(UV) run cadena refresh
 
-test: setup
+test: setup  ## lint, then the whole suite on two processes (each built warehouse stays on one)
 	$(UV) run ruff check .
-	$(UV) run pytest
+	$(UV) run pytest -n 2 --dist loadgroup
 
 status:
 	$(UV) run cadena status

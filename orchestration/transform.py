@@ -9,9 +9,10 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingestors.core.load import ensure_tables
 from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
-from ingestors.sources import BY_NAME
+from ingestors.sources import ALL, BY_NAME
 from orchestration import build_policy
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST, keep_partial_parse_warm
 from orchestration.ingest import raw_asset_key
@@ -74,6 +75,10 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
     settings = cadena.settings()
     os.environ["CADENA_DB_PATH"] = str(settings.working_db)
     with writer_lock(settings.warehouse_dir, purpose="dbt build"):
+        # a source skipped for want of a key or a file still has its (empty) raw tables
+        created = ensure_tables(settings.working_db, ALL)
+        if created:
+            context.log.info(f"created {len(created)} empty raw tables of sources never loaded: {', '.join(created)}")
         build_policy.mark_build_started(settings)
         invocation = dbt.cli(["build"], context=context)
         yield from invocation.stream()

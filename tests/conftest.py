@@ -16,10 +16,30 @@ from ingestors.core.config import REPO_ROOT, Settings
 
 
 def pytest_configure(config):
-    """The Dagster definitions read the dbt manifest and never parse at import: prepare it once."""
+    """The Dagster definitions read the dbt manifest and never parse at import: prepare it once
+    (in the main process; pytest-xdist's workers start after it and find it ready)."""
+    if hasattr(config, "workerinput"):
+        return
     from orchestration.dbt_manifest import ensure_manifest
 
     ensure_manifest(write_derived=False)
+
+
+# `make test` runs the suite on two processes (pytest-xdist, --dist loadgroup). A built warehouse is a
+# session fixture, so every test that reads one goes to the process that built it: one group per warehouse.
+WAREHOUSE_GROUPS = {"offline_warehouse": "offline_warehouse", "replay_build": "replay_build"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "tests/dashboard/" in item.nodeid:  # its fixtures ask for the offline warehouse at run time
+            names.add("offline_warehouse")
+        for fixture, group in WAREHOUSE_GROUPS.items():
+            if fixture in names:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
 
 
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import date
 
 import duckdb
 import pytest
@@ -209,6 +210,34 @@ def test_gpu_price_marts(offline_warehouse):
         from mart_infrastructure__country where country_iso2 = 'BR'""") == [(12.2875, 2)]
 
 
+def test_models_in_region_mart(offline_warehouse):
+    settings, _ = offline_warehouse
+    bedrock = query(settings, """
+        select model, direction, usd_per_million_tokens, round(us_usd_per_million_tokens, 4), us_premium_pct
+        from mart_ai_services__country_model where provider = 'aws' order by model, direction""")
+    assert bedrock == [
+        # sa-east-1 against us-east-1, on-demand per 1K tokens x 1000; the embeddings model has no US price
+        ("Claude 3 Haiku", "input", 0.3, 0.25, 20.0),
+        ("Claude 3 Haiku", "output", 1.5, 1.25, 20.0),
+        ("Nova Lite", "input", 0.08, 0.06, 33.33),
+        ("Nova Lite", "output", 0.32, 0.24, 33.33),
+        ("Titan Text Embeddings V2", "input", 0.03, None, None),
+    ]
+    # Azure's regional gpt-4o-mini meters in Brazil South and global ones in both countries; Vertex AI's
+    # multi-region Gemini 2.5 Flash SKUs in the three LatAm GCP regions and a dearer São Paulo Pro SKU
+    assert query(settings, """select country_iso2, provider, count(*), count(*) filter (where is_processed_in_region)
+                              from mart_ai_services__country_model group by all order by 1, 2""") == [
+        ("BR", "aws", 5, 5), ("BR", "azure", 5, 3), ("BR", "gcp", 4, 4), ("CL", "gcp", 3, 3),
+        ("MX", "azure", 2, 0), ("MX", "gcp", 3, 3)]
+    assert query(settings, """select us_premium_pct from mart_ai_services__country_model
+                              where provider = 'gcp' and model = 'Gemini 2.5 Pro'""") == [(10.0,)]
+    assert query(settings, """select country_iso2, bedrock_in_region_model_count, in_region_model_count,
+                                     in_region_median_us_premium_pct
+                              from mart_country_profile where country_iso2 in ('BR', 'CL', 'MX', 'AR')
+                              order by country_iso2""") == [
+        ("AR", 0, 0, None), ("BR", 3, 6, 20.0), ("CL", 0, 1, 0.0), ("MX", 0, 1, 0.0)]
+
+
 def test_supercomputers_keep_only_latam_systems(offline_warehouse):
     settings, _ = offline_warehouse
     assert query(settings, "select rank, country_iso2, accelerator_model from fct_supercomputers order by rank") == [
@@ -232,11 +261,12 @@ def test_organisations_are_resolved_and_classified(offline_warehouse):
 
 def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
     settings, _ = offline_warehouse
-    # Chile's model builders run on one cluster: a single-provider dependency. (Modelo Andino's two
-    # builders list three countries: the lists do not line up, so neither is placed in Chile.)
+    # Chile's model builders (CENIA, and ISCI with PatagonIA) name one cluster between them: a
+    # single-provider dependency. (Modelo Andino's two builders list three countries: the lists do not
+    # line up, so neither is placed in Chile.)
     assert query(settings, """select organization_count, providers, depends_on_single_provider
         from mart_value_chain__country_layer where country_layer_id = 'CL:foundation_models'""") == [
-        (1, ["universidad-de-tarapaca"], True)]
+        (2, ["universidad-de-tarapaca"], True)]
     layers_with_members = query(settings, """select count(distinct layer_code) from bridge_organization_layers""")
     assert layers_with_members == [(8,)]
     for layer in ("hardware_infrastructure", "data", "research", "foundation_models", "mlops_tooling",
@@ -333,7 +363,8 @@ def test_funding_rounds_merge_claims_and_keep_their_evidence(offline_warehouse):
     assert query(settings, """select organization_id, match_rule from fct_funding_claims
         where claim_source = 'news' order by 1""") == [("maritaca-ai", "name"), ("notco", "name"), ("tractian", "name")]
     assert query(settings, """select count(*), list(distinct not_round_reason order by not_round_reason)
-        from staging.stg_news__funding_events where not is_round""") == [(3, ["aggregate", "fund_close"])]
+        from staging.stg_news__funding_events where not is_round""") == [
+        (5, ["acquisition", "aggregate", "fund_close", "ipo"])]
     # a registry organisation's holding company is matched to it
     assert query(settings, """select match_rule from fct_funding_claims
         where claim_source = 'sec_form_d' and organization_id = 'tractian'""") == [("source_id",)]
@@ -353,6 +384,30 @@ def test_funding_marts_have_rows(offline_warehouse):
     assert query(settings, """select count(*) from mart_funding__reconciliation where owid_usd is not null""") == \
         query(settings, """select count(*) from (select distinct series, country_iso2, year
             from staging.stg_owid_ai_investment__observations where country_iso2 is not null)""")
+
+
+def test_exits_marts_have_the_real_exits_the_sample_retells(offline_warehouse):
+    """Digital Realty's acquisition of Ascenty (2018) and Semantix's Nasdaq listing (2022), retold in the news
+    sample with their sources: buyer and target resolved to registry organisations, the amount in USD."""
+    settings, _ = offline_warehouse
+    assert query(settings, """select exit_type, exit_date, acquirer_organization_id, target_organization_id,
+        target_country_iso2, amount_usd from fct_exits order by exit_date""") == [
+        ("acquisition", date(2018, 9, 24), "digital-realty", "ascenty", "BR", 1.8e9),
+        ("ipo", date(2022, 8, 2), None, "semantix", "BR", None)]
+    assert query(settings, """select country_iso2, layer_code, exit_year, acquisition_count, ipo_count,
+        usd_disclosed, foreign_acquirer_count from mart_exits__country_layer order by exit_year, layer_code""") == [
+        ("BR", "hardware_infrastructure", 2018, 1, 0, 1.8e9, 1),
+        ("BR", "data", 2022, 0, 1, 0.0, 0),
+        ("BR", "mlops_tooling", 2022, 0, 1, 0.0, 0)]
+
+
+def test_official_daily_fx_covers_clp_and_uyu_and_bndes_is_typed(offline_warehouse):
+    settings, _ = offline_warehouse
+    assert query(settings, """select currency, any_value(fx_source) from intermediate.int_fx_rates_daily
+        where currency in ('CLP', 'UYU') group by 1 order by 1""") == [
+        ("CLP", "bcch:F073.TCO.PRE.Z.D"), ("UYU", "bcu:2225")]
+    assert query(settings, """select investor_type, home_country_iso2 from dim_investors
+        where investor_name = 'BNDES'""") == [("development_bank_or_multilateral", "BR")]
 
 
 def test_the_chain_map_counts_presence_and_keeps_every_named_organisation(offline_warehouse):

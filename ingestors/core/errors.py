@@ -23,6 +23,7 @@ class FetchError(CadenaError):
         super().__init__(f"{source}: fetch failed for {url}: {reason}")
         self.source = source
         self.url = url
+        self.reason = reason
         self.status = status  # the HTTP status when the server answered
 
 

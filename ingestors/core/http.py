@@ -19,13 +19,22 @@ It is polite and resilient so that sources don't have to be:
 * redirects followed by hand, at most :data:`MAX_REDIRECTS`, only within the
   hosts the source declared (``allowed_hosts``), and credentials
   (:data:`CREDENTIAL_HEADERS`) sent only to the host they were given for:
-  they are stripped on any redirect to another host.
+  they are stripped on any redirect to another host;
+* secret query parameters (``secret_params``: a publisher that takes a user and
+  password in the query string, like the Banco Central de Chile's BDE API) are
+  added to the URL on the wire only: every URL the client hands back
+  (:attr:`Fetched.url`) and every :class:`FetchError` it raises has their values
+  replaced by ``***`` (:func:`redact`), so they never reach a snapshot's sidecar,
+  the load log, the state file or an error message. httpx itself logs every
+  request URL at INFO: a filter on its loggers redacts the secrets of the
+  requests under way, should anyone turn that logging on.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import os
 import random
 import tempfile
@@ -35,7 +44,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -53,6 +62,7 @@ CREDENTIAL_HEADERS = frozenset({
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "date", "content-length", "cache-control", "link")
 DEFAULT_DEADLINE_S = 120.0  # one request, from sending to the last byte
 DEFAULT_BUDGET_S = 300.0  # one source's whole fetch
+REDACTED = "***"
 
 
 class RetryableStatus(Exception):
@@ -185,6 +195,37 @@ def host_allowed(host: str, allowed: Collection[str] | None) -> bool:
     return any(host == a or site_of(host) == site_of(a) for a in allowed)
 
 
+def redact(text: str, secrets: Collection[str]) -> str:
+    """``text`` with every secret value, raw or percent-encoded as a query would carry it, as ``***``."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        for form in {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+_ACTIVE_SECRETS: set[str] = set()  # the secret values of the requests under way (for the log filter)
+_SECRETS_LOCK = threading.Lock()
+
+
+class _RedactSecrets(logging.Filter):
+    """Rewrites a log record of httpx / httpcore with the active secrets as ``***`` (httpx logs each URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with _SECRETS_LOCK:
+            secrets = list(_ACTIVE_SECRETS)
+        if secrets:
+            record.msg, record.args = redact(record.getMessage(), secrets), None
+        return True
+
+
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_RedactSecrets())
+
+
+def _redacted_error(exc: FetchError, secrets: Collection[str]) -> FetchError:
+    return FetchError(exc.source, redact(exc.url, secrets), redact(exc.reason, secrets), status=exc.status)
+
+
 def _without_credentials(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
 
@@ -258,6 +299,7 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        secret_params: Mapping[str, str] | None = None,
     ) -> Fetched:
         """GET ``url``; raise :class:`FetchError` naming ``source`` when it cannot be had."""
         request_headers = dict(headers or {})
@@ -265,7 +307,8 @@ class HttpClient:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
-        return self.request("GET", url, source=source, params=params, headers=request_headers)
+        return self.request("GET", url, source=source, params=params, headers=request_headers,
+                            secret_params=secret_params)
 
     def request(
         self,
@@ -276,8 +319,37 @@ class HttpClient:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         data: Mapping[str, str] | None = None,
+        secret_params: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> Fetched:
-        """Any request (a login form POST, say) with the same politeness and retries as :meth:`get`."""
+        """Any request (a login form POST, a SOAP envelope in ``content``) with the same politeness and
+        retries as :meth:`get`.
+
+        ``secret_params`` join ``params`` on the wire only: the returned URL and any error carry ``***``
+        in their place (a non-Cadena exception on the way becomes a redacted :class:`FetchError`).
+        """
+        if not secret_params:
+            return self._request(method, url, source=source, params=params, headers=headers, data=data,
+                                 content=content)
+        secrets = [str(v) for v in secret_params.values() if str(v)]
+        wire = {**dict(params or {}), **{k: str(v) for k, v in secret_params.items()}}
+        with _SECRETS_LOCK:
+            _ACTIVE_SECRETS.update(secrets)
+        try:
+            fetched = self._request(method, url, source=source, params=wire, headers=headers, data=data,
+                                    content=content)
+        except FetchError as exc:
+            raise _redacted_error(exc, secrets) from None
+        except Exception as exc:  # httpx.InvalidURL and the like may quote the full URL
+            raise FetchError(source, redact(url, secrets),
+                             redact(f"{type(exc).__name__}: {exc}", secrets)) from None
+        finally:
+            with _SECRETS_LOCK:
+                _ACTIVE_SECRETS.difference_update(secrets)
+        return Fetched(redact(fetched.url, secrets), fetched.status, fetched.headers, fetched.content,
+                       fetched.not_modified)
+
+    def _request(self, method: str, url: str, *, source: str, params, headers, data, content=None) -> Fetched:
         host = (urlsplit(url).hostname or "").lower()
         if not host_allowed(host, self.allowed_hosts):
             raise FetchError(source, url, f"host {host} is not one of the source's hosts "
@@ -294,7 +366,7 @@ class HttpClient:
                 raise FetchError(source, url, f"the source's time budget of {self.budget_s:.0f} s is spent"
                                               f"{' (' + last_error + ')' if last_error else ''}")
             try:
-                return self._send(source, method, url, params, headers, data)
+                return self._send(source, method, url, params, headers, data, content)
             except RetryableStatus as exc:
                 status = exc.response.status_code
                 last_error = f"HTTP {status}"
@@ -331,10 +403,12 @@ class HttpClient:
         if self._host_backoff is not None:
             self._host_backoff.remember(host, seconds)
 
-    def _send(self, source: str, method: str, url: str, params, headers: dict[str, str], data) -> Fetched:
+    def _send(self, source: str, method: str, url: str, params, headers: dict[str, str], data,
+              content: bytes | None = None) -> Fetched:
         """One attempt: the request and its redirects, under one deadline."""
         origin = (urlsplit(url).hostname or "").lower()
-        request = self._client.build_request(method, url, params=params, headers=headers, data=data)
+        request = self._client.build_request(method, url, params=params, headers=headers, data=data,
+                                             content=content)
         deadline = self._clock() + min(self.deadline_s, max(self.remaining_budget(), 1.0))
         for _ in range(MAX_REDIRECTS + 1):
             if self.max_requests is not None and self.requests_sent >= self.max_requests:

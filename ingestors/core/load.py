@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,39 @@ def connect_working(db_path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(db_path))
 
 
+def _table_ddl(source: Source, table) -> str:
+    """``schema.table (columns..., primary key (...))`` as the declaration gives it."""
+    columns = {**table.duckdb_columns(), **PROVENANCE_COLUMNS}
+    col_ddl = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+    key = ", ".join(_ident(k) for k in table.key)
+    return f"{_ident(source.schema)}.{_ident(table.name)} ({col_ddl}, primary key ({key}))"
+
+
+def ensure_tables(db_path: Path, sources: Iterable[Source]) -> list[str]:
+    """Create, empty, every declared raw table that no load has created yet; returns their names.
+
+    A source skipped for want of a key or a file (``gcp_gpu_skus``, ``top500``, ``bcch_fx``) has never
+    loaded, yet its staging view is in every build: without its table the whole build would fail on a
+    first live run. An existing table is never touched.
+    """
+    created: list[str] = []
+    con = connect_working(db_path)
+    try:
+        con.execute(META_DDL)
+        existing = {(r[0], r[1]) for r in con.execute(
+            "select schema_name, table_name from duckdb_tables()").fetchall()}
+        for source in sources:
+            missing = [t for t in source.tables if (source.schema, t.name) not in existing]
+            if missing:
+                con.execute(f"create schema if not exists {_ident(source.schema)}")
+            for table in missing:
+                con.execute(f"create table if not exists {_table_ddl(source, table)}")
+                created.append(f"{source.schema}.{table.name}")
+    finally:
+        con.close()
+    return created
+
+
 def load_snapshot(db_path: Path, source: Source, snapshot: Snapshot, rows: dict[str, list[dict]],
                   quarantine: list[dict]) -> dict[str, int]:
     """Replace ``source``'s raw tables with ``rows`` atomically; returns rows per table."""
@@ -86,9 +120,7 @@ def load_snapshot(db_path: Path, source: Source, snapshot: Snapshot, rows: dict[
             columns = {**table.duckdb_columns(), **PROVENANCE_COLUMNS}
             table_rows = rows.get(table.name, [])
             qualified = f"{_ident(source.schema)}.{_ident(table.name)}"
-            col_ddl = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
-            key = ", ".join(_ident(k) for k in table.key)
-            con.execute(f"create or replace table {qualified} ({col_ddl}, primary key ({key}))")
+            con.execute(f"create or replace table {_table_ddl(source, table)}")
             if table_rows:
                 path = _write_ndjson(table_rows, db_path.parent)
                 tmp_files.append(path)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from ingestors.core import shrink, state
 from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError, FetchError, InternalError, PayloadError, SourceSkipped
-from ingestors.core.http import Fetched, HostBackoff, HttpClient
+from ingestors.core.http import REDACTED, Fetched, HostBackoff, HttpClient
 from ingestors.core.load import load_snapshot
 from ingestors.core.lock import writer_lock
 from ingestors.core.registry import Record, Reject, Source
@@ -52,35 +52,53 @@ class SnapshotFetchContext:
 
     def get(self, name: str, url: str, *, params: Mapping[str, Any] | None = None,
             headers: Mapping[str, str] | None = None, conditional: bool = True,
-            volatile: bool = False) -> bytes:
+            volatile: bool = False, secret_params: Mapping[str, str] | None = None) -> bytes:
         """Fetch ``url`` into snapshot file ``name`` and return its bytes.
 
         With ``conditional`` the previous snapshot's ETag / Last-Modified for the
         same file and query are sent; a 304 reuses the previous bytes. A
         ``volatile`` file is kept but does not count when deciding whether the
-        payload changed (a page that only links to the data).
+        payload changed (a page that only links to the data). ``secret_params``
+        (a user and password the publisher takes in the query) go on the wire
+        only: the snapshot records their names with ``***`` as the value.
         """
+        query = {**dict(params or {}), **{k: REDACTED for k in secret_params or {}}}
         prev = None
         if conditional and self._previous is not None:
             prev = next((f for f in self._previous.files
-                         if f.name == name and f.url == url and f.query == dict(params or {})), None)
+                         if f.name == name and f.url == url and f.query == query), None)
         fetched = self._client.get(
             url, source=self.source.name, params=params, headers=headers,
             etag=prev.headers.get("etag") if prev else None,
             last_modified=prev.headers.get("last-modified") if prev else None,
+            secret_params=secret_params,
         )
         content = fetched.content
         if fetched.not_modified and prev is not None:
             content = self._previous.read_bytes(name)
-        self._writer.add(name, url=url, query=params, status=fetched.status,
+        self._writer.add(name, url=url, query=query, status=fetched.status,
                          headers=fetched.headers, content=content, volatile=volatile)
         return content
 
+    def post(self, name: str, url: str, *, content: bytes, headers: Mapping[str, str] | None = None,
+             describe: Mapping[str, Any] | None = None) -> bytes:
+        """POST ``content`` (a SOAP envelope, say) to ``url`` and keep the answer as snapshot file ``name``.
+
+        The payload is the answer, so it is recorded like a GET's; ``describe`` (the request's
+        parameters, e.g. a date range) is recorded as the file's query. Never conditional.
+        """
+        fetched = self._client.request("POST", url, source=self.source.name, headers=headers, content=content)
+        self._writer.add(name, url=url, query=describe, status=fetched.status, headers=fetched.headers,
+                         content=fetched.content)
+        return fetched.content
+
     def request(self, method: str, url: str, *, data: Mapping[str, str] | None = None,
-                headers: Mapping[str, str] | None = None) -> Fetched:
+                headers: Mapping[str, str] | None = None,
+                secret_params: Mapping[str, str] | None = None) -> Fetched:
         """A request that is not part of the payload (a login form), through the same client:
         same cookies, User-Agent, rate limit and retries. Nothing is recorded in the snapshot."""
-        return self._client.request(method, url, source=self.source.name, data=data, headers=headers)
+        return self._client.request(method, url, source=self.source.name, data=data, headers=headers,
+                                    secret_params=secret_params)
 
     def response_headers(self, name: str) -> dict[str, str]:
         """The kept response headers (``http.KEPT_HEADERS``, e.g. ``link`` for paging) of file ``name``."""
@@ -165,9 +183,9 @@ def _quarantine_row(source: Source, snapshot: Snapshot, table: str, record_id: s
 def fetch_snapshot(source: Source, settings: Settings, *, offline: bool,
                    transport: httpx.BaseTransport | None = None) -> tuple[Snapshot, int]:
     """Fetch a source into the snapshot store; returns the snapshot and the requests made."""
-    for var in source.requires_env:
-        if not os.environ.get(var) and not offline:
-            raise SourceSkipped(source.name, f"set {var} to enable it (see .env.example)")
+    missing = [var for var in source.requires_env if not os.environ.get(var)]
+    if missing and not offline:
+        raise SourceSkipped(source.name, f"set {' and '.join(missing)} to enable it (see .env.example)")
     budget_s = settings.source_budget_s
     if (deadline := os.environ.get(REFRESH_DEADLINE_ENV)) and not offline:
         budget_s = min(budget_s, float(deadline) - time.time())

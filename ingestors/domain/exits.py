@@ -11,7 +11,10 @@ bought. :func:`split_acquisition` reads the sentence around the buying verb:
   "B was acquired by A", "B foi comprada pela A", "B sold to A".
 
 The name on each side is the run of capitalised words nearest the verb (after
-dropping articles and descriptors such as "la fintech" or "a startup"); when
+dropping articles and descriptors such as "la fintech" or "a startup", and on
+the target's side any lower-case words and stake shares before the name: "el
+100% del banco mexicano ABC Capital", "Colombian remittance startup Envío
+Seguro", "de 70% da fintech Pague Menos Digital"); when
 the extractor's ``company_name`` is one side, the other side is the
 counterpart. Anything the sentence does not make clear stays null: an exit
 without a named buyer keeps its target; the rule says what decided.
@@ -34,7 +37,9 @@ _ACTIVE = re.compile(
     r"\s+(?:acquires|acquired|has acquired|agreed to acquire|agrees to acquire|to acquire|buys|bought|has bought"
     r"|adquiere|adquirió|adquirio|adquirirá|adquiriu|adquire|compra|compró|compro|comprou|compró a"
     r"|se queda con|se quedó con|incorporou|anunció la compra de|anuncia la compra de|anunciou a compra d[aeo]"
-    r"|announced the acquisition of|completed the acquisition of|acquisition of)\s+",
+    r"|announced the acquisition of|completed the acquisition of|acquisition of"
+    r"|agreed to buy|agrees to buy|acordó (?:comprar|adquirir)|acuerda (?:comprar|adquirir)"
+    r"|acordou (?:comprar|adquirir)|concordou em (?:comprar|adquirir))\s+",
     re.IGNORECASE,
 )
 # Words that open a description of the company rather than its name.
@@ -55,14 +60,23 @@ class Split:
     rule: str
 
 
+# Before the target's name: lower-case words ("remittance startup", "banco mexicano") and a stake share ("70%").
+_LEADING = re.compile(r"^(?:(?:[a-zà-ÿ][\w\-]*|\d+(?:[.,]\d+)?\s?%)\s+)+")
+
+
 def _first_name(text: str) -> str | None:
-    text = re.sub(r"^" + _DESCRIPTORS, "", text.strip(), flags=re.IGNORECASE)
+    text = text.strip()
+    while True:  # descriptors ("Colombian", "la fintech") and lower-case words, until the name
+        stripped = _LEADING.sub("", re.sub(r"^" + _DESCRIPTORS, "", text, flags=re.IGNORECASE))
+        if stripped == text:
+            break
+        text = stripped
     match = _NAME.match(text)
     return match.group(0).rstrip(".,;:'’") if match else None
 
 
 def _last_name(text: str) -> str | None:
-    names = _NAME.findall(text.strip())
+    names = [n for n in _NAME.findall(text.strip()) if re.search(r"[^\W\d_]", n)]  # "2.500" is no name
     if not names:
         return None
     # a sentence-initial article is capitalised ("A Nuvix comprou..."): it is not part of the name

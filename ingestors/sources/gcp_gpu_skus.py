@@ -106,10 +106,12 @@ def _next_token(body: bytes) -> str:
     return token if isinstance(token, str) else ""
 
 
-def fetch(ctx) -> None:
+def fetch_pages(ctx, url: str) -> None:
+    """Every page of one service's SKUs (``url``), the coverage first; skipped without the API key."""
+    name = ctx.source.name
     key = api_key()
     if not key and not ctx.offline:
-        raise SourceSkipped(NAME, f"set {KEY_ENV} to enable it (see .env.example)")
+        raise SourceSkipped(name, f"set {KEY_ENV} to enable it (see .env.example)")
     ctx.add_file(COVERAGE_FILE, coverage(ctx.settings).to_json(), COVERAGE_URL)
 
     headers = {"X-Goog-Api-Key": key} if key else None  # never in params: the sidecar records the query
@@ -118,13 +120,17 @@ def fetch(ctx) -> None:
         params: dict[str, Any] = {"pageSize": PAGE_SIZE}
         if token:
             params["pageToken"] = token
-        token = _next_token(ctx.get(_page_file(page), SKUS_URL, params=params, headers=headers))
+        token = _next_token(ctx.get(_page_file(page), url, params=params, headers=headers))
         if not token:
             return
         if token in seen:
-            raise FetchError(NAME, SKUS_URL, f"page {page} repeats an earlier nextPageToken")
+            raise FetchError(name, url, f"page {page} repeats an earlier nextPageToken")
         seen.add(token)
-    raise FetchError(NAME, SKUS_URL, f"still a nextPageToken after {MAX_PAGES} pages")
+    raise FetchError(name, url, f"still a nextPageToken after {MAX_PAGES} pages")
+
+
+def fetch(ctx) -> None:
+    fetch_pages(ctx, SKUS_URL)
 
 
 # --- parse ------------------------------------------------------------------------------------
@@ -187,14 +193,21 @@ def _timestamp(value: Any) -> datetime | None:
 
 def hourly_price(sku: dict) -> tuple[float, str, datetime | None]:
     """(price per hour, currency, effective time) of a SKU's current pricing; RecordError if unusable."""
+    price, currency, unit, effective = current_price(sku)
+    if unit != "h":
+        raise RecordError(f"usageUnit is {unit!r}, expected 'h' (per hour)")
+    return price, currency, effective
+
+
+def current_price(sku: dict) -> tuple[float, str, str | None, datetime | None]:
+    """(price per usage unit, currency, usageUnit, effective time) of a SKU's current pricing, first tier;
+    RecordError if unusable."""
     timeline = sku.get("pricingInfo") or []
     if not timeline or not isinstance(timeline[-1], dict):
         raise RecordError("no pricingInfo")
     current = timeline[-1]
     expression = current.get("pricingExpression") or {}
     unit = expression.get("usageUnit")
-    if unit != "h":
-        raise RecordError(f"usageUnit is {unit!r}, expected 'h' (per hour)")
     tiers = expression.get("tieredRates") or []
     first = next((t for t in tiers if isinstance(t, dict) and float(t.get("startUsageAmount") or 0) == 0), None)
     if first is None:
@@ -205,7 +218,7 @@ def hourly_price(sku: dict) -> tuple[float, str, datetime | None]:
         raise RecordError(f"currencyCode is {currency!r}, expected 'USD'")
     units = _amount(price.get("units"))
     nanos = _amount(price.get("nanos"))
-    return round(units + nanos / 1e9, 9), currency, _timestamp(current.get("effectiveTime"))
+    return round(units + nanos / 1e9, 9), currency, unit, _timestamp(current.get("effectiveTime"))
 
 
 def parse(snapshot) -> Iterator[Record | Reject]:

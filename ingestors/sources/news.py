@@ -118,6 +118,8 @@ SAMPLE_PAGES = {
     "startupi.com.br/sample-exemplo-ventures-fecha-fundo/": "startupi-exemplo-fundo.html",
     "iupana.com/2025/01/15/sample-notco-raises-us-30m-series-e/": "iupana-notco.html",
     "iupana.com/2025/01/14/sample-tractian-levanta-us-15-millones/": "iupana-tractian.html",
+    "iupana.com/2018/09/24/sample-digital-realty-ascenty/": "iupana-digital-realty-ascenty.html",
+    "iupana.com/2022/08/02/sample-semantix-nasdaq/": "iupana-semantix-nasdaq.html",
 }
 _TRACKING = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "amp"}  # and every utm_* parameter
 _NOISE = ("related", "share", "sharing", "social", "newsletter", "comment", "subscribe", "advert", "promo",

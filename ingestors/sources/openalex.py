@@ -8,21 +8,31 @@ What counts as AI: works whose *primary topic* lies in the subfield
 "Computer Science"). OpenAlex's legacy concepts (``concepts.id:C154945302``)
 are deprecated and no longer maintained, so they are not used.
 
-Requests, per LatAm country of the seed (all of them: small countries simply
-come back with few or no groups), for the last ten publication years
-including the current, incomplete one (:func:`window`)::
+Requests, for the last ten publication years including the current, incomplete
+one (:func:`window`). First one per year, for every LatAm country at once (the
+49 ISO2 codes in one OR filter, under the 50-value limit)::
+
+    /works?filter=primary_topic.subfield.id:1702,publication_year:2024,
+                  authorships.institutions.country_code:AG|AI|...|VI
+           &group_by=authorships.institutions.country_code&per_page=200
+           -> works-by-country-2024.json
+
+then, per country with AI works in the window (most works first, see
+:func:`institution_countries`), its institutions::
 
     /works?filter=primary_topic.subfield.id:1702,authorships.institutions.country_code:BR,
-                  publication_year:2017-2026&group_by=publication_year
-           -> works-by-year-BR.json
-    /works?filter=<the same>&group_by=authorships.institutions.lineage
+                  publication_year:2017-2026&group_by=authorships.institutions.lineage
            -> works-by-institution-BR.json
 
-then, once for all countries, the institutions those groups name, 50 ids a
+and, once for all countries, the institutions those groups name, 50 ids a
 request (the long-documented limit of an OR filter; newer docs say 100)::
 
     /institutions?filter=openalex:I1|I2|...&select=id,display_name,country_code,type,ror
            -> institutions-1.json, institutions-2.json, ...
+
+Snapshots taken before December 2026 hold one yearly file per country instead
+(``works-by-year-BR.json``, ``group_by=publication_year`` with the window
+filter); the parser still reads them.
 
 A group_by answer is ``{"meta": {"count": .., "groups_count": .., ...}, "results": [],
 "group_by": [{"key": .., "key_display_name": .., "count": ..}, ...]}``: ``key``
@@ -34,7 +44,14 @@ Traps:
 
 * a work counts for a country when *any* author is affiliated there, so a
   work co-authored by Brazil and Mexico counts for both: country totals do not
-  add up to a LatAm total;
+  add up to a LatAm total. Grouping by country counts a work once per country
+  in its authorships, exactly as filtering by one country does, so the yearly
+  answer gives the same numbers as 49 per-country requests;
+* the yearly answer also groups the *foreign* countries of co-authors
+  (a Brazil-US paper puts the US in it): only LatAm keys are kept. Its key is
+  the raw code (``"BR"``); an OpenAlex country URL ending in the code is read
+  the same way. It holds at most 200 countries; should ``meta.groups_count``
+  ever pass that, a small LatAm country missing from it is unknown, not zero;
 * grouping the works of a country by institution also returns the foreign
   institutions that co-authored them (a Brazilian AI paper with an MIT author
   puts MIT in Brazil's list). The institutions lookup gives each its own
@@ -51,14 +68,15 @@ Traps:
 Limits: OpenAlex has required a (free) API key since 13 February 2026; without
 one a client gets a small daily allowance (documented as $0.01-$0.10 of usage,
 i.e. 100-1,000 list requests), with one $1 a day (10,000 list requests), and
-at most 100 requests per second. A live refresh with a key costs two requests
-per country (98) plus the institution lookups (about 40-60). Without
-``OPENALEX_API_KEY`` the fetch stays inside the keyless allowance
-(:data:`KEYLESS_BUDGET` requests): the yearly counts of every country (49),
-then the institutions of the countries with most AI research, in
-:data:`INSTITUTION_PRIORITY` order, while the worst case (200 new institutions a
-country, 50 a lookup) still fits; it logs which countries it left out and
-names the key to set.
+at most 100 requests per second. A live refresh with a key costs ten yearly
+requests, one per country with AI works (at most 49) and the institution
+lookups (about 40-60). Without ``OPENALEX_API_KEY`` the fetch stays inside the
+keyless allowance (:data:`KEYLESS_BUDGET` requests): the ten yearly answers,
+then the institutions of the countries with most AI works in them, while the
+worst case (200 new institutions a country, 50 a lookup) still fits (15
+countries, at most 85 requests, against 89 when every country's yearly counts
+took a request of their own and institutions fitted for 8); it logs which
+countries it left out and names the key to set.
 OpenAlex documents the key as an ``api_key=`` query parameter, but every query
 parameter lands in the snapshot sidecar, so the key is sent as an
 ``Authorization: Bearer`` header instead, which OpenAlex also accepts. The
@@ -66,11 +84,12 @@ contact e-mail goes in ``mailto=`` (the former "polite pool"; harmless and
 identifies us). Requests are spaced to 5 per second.
 
 Offline, the sample transport ignores the query string, so every ``/works``
-request gets the same ``works.json``: it holds both year groups and
-institution groups, and each file only keeps the groups of its own kind (in a
-sample snapshot; in a live one a group of the wrong kind is quarantined).
-Offline the fetch asks only for the countries of the sample (BR, CL, MX), which
-therefore all show the same numbers.
+request gets the same ``works.json``: it holds country, year and institution
+groups, and each file only keeps the groups of its own kind (in a sample
+snapshot; in a live one a group of the wrong kind is quarantined). Offline
+every year therefore shows the same country counts, and the institutions are
+asked for the countries of the sample (BR, CL, MX) only, which all show the
+same institutions.
 """
 
 from __future__ import annotations
@@ -78,6 +97,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -103,18 +123,19 @@ AI_FILTER = f"primary_topic.subfield.id:{AI_SUBFIELD}"
 YEARS = 10
 BY_YEAR = "publication_year"
 BY_INSTITUTION = "authorships.institutions.lineage"
+BY_COUNTRY = "authorships.institutions.country_code"
 LOOKUP_BATCH = 50  # values in one OR filter
 LOOKUP_FIELDS = "id,display_name,country_code,type,ror"
 SAMPLE_COUNTRIES = ("BR", "CL", "MX")  # the countries of ingestors/samples/openalex/, fetched offline
-KEYLESS_BUDGET = 90  # requests a keyless refresh may send (the allowance is about 100 a day)
-# Without a key, institutions are fetched for these first (the largest AI research output of the region).
-INSTITUTION_PRIORITY = ("BR", "MX", "AR", "CL", "CO", "PE", "EC", "UY", "CU", "VE", "CR")
+KEYLESS_BUDGET = 89  # requests a keyless refresh may send (the allowance is about 100 a day)
 MAX_GROUPS = 200  # a group_by answer holds at most this many groups
 
 YEAR_TABLE = "works_by_country_year"
 INSTITUTION_TABLE = "institutions"
 
 _WORKS_FILE = re.compile(r"^works-by-(year|institution)-([A-Z]{2})\.json$")
+_COUNTRY_FILE = re.compile(r"^works-by-country-([12][0-9]{3})\.json$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LOOKUP_FILE = re.compile(r"^institutions-([1-9][0-9]*)\.json$")
 _INSTITUTION = re.compile(r"^I[1-9][0-9]*$")
 _YEAR = re.compile(r"^[12][0-9]{3}$")
@@ -155,6 +176,14 @@ def works_filter(iso2: str, first: int, last: int) -> str:
     return f"{AI_FILTER},authorships.institutions.country_code:{iso2},publication_year:{first}-{last}"
 
 
+def country_filter(year: int, countries: Iterable[str]) -> str:
+    return f"{AI_FILTER},publication_year:{year},{BY_COUNTRY}:{'|'.join(countries)}"
+
+
+def country_file(year: int) -> str:
+    return f"works-by-country-{year}.json"
+
+
 def works_file(kind: str, iso2: str) -> str:
     return f"works-by-{kind}-{iso2}.json"
 
@@ -169,6 +198,21 @@ def _short_id(key: Any) -> str | None:
         return None
     short = key.rsplit("/", 1)[-1] if key.startswith(ENTITY) else key
     return short if _INSTITUTION.match(short) else None
+
+
+def _country(key: Any) -> str | None:
+    """``"BR"`` or ``https://openalex.org/countries/BR`` -> ``BR``; anything else -> None."""
+    last = key.rsplit("/", 1)[-1] if isinstance(key, str) else None
+    return last.upper() if last and _COUNTRY.match(last) else None
+
+
+def _country_counts(body: bytes) -> dict[str, int]:
+    try:
+        groups = json.loads(body).get("group_by") or []
+        return {c: g["count"] for g in groups
+                if isinstance(g, dict) and (c := _country(g.get("key"))) and isinstance(g.get("count"), int)}
+    except (ValueError, AttributeError, TypeError):
+        return {}  # parse() reports the bad payload with its snapshot
 
 
 def _institution_ids(body: bytes) -> set[str]:
@@ -190,18 +234,23 @@ def fetch(ctx) -> None:
     key = secret(KEY_ENV)
     headers = {"Authorization": f"Bearer {key}"} if key else None  # never in params: the sidecar records them
     mailto = {"mailto": ctx.settings.contact}
-    countries = SAMPLE_COUNTRIES if ctx.offline else tuple(sorted(c.iso2 for c in latam()))
-    for iso2 in countries:
-        ctx.get(works_file("year", iso2), WORKS_URL,
-                params={"filter": works_filter(iso2, first, last), "group_by": BY_YEAR, **mailto}, headers=headers)
+    latam_codes = tuple(sorted(c.iso2 for c in latam()))
+    totals: Counter[str] = Counter()
+    for year in range(first, last + 1):
+        body = ctx.get(country_file(year), WORKS_URL,
+                       params={"filter": country_filter(year, latam_codes), "group_by": BY_COUNTRY,
+                               "per_page": MAX_GROUPS, **mailto}, headers=headers)
+        totals.update(_country_counts(body))
+    countries = SAMPLE_COUNTRIES if ctx.offline else latam_codes
     ids: set[str] = set()
-    chosen = institution_countries(countries, keyless=not key and not ctx.offline)
+    with_works = tuple(c for c in countries if totals[c] > 0)
+    chosen = institution_countries(with_works, totals, keyless=not key and not ctx.offline, years=last - first + 1)
     for iso2 in chosen:
         body = ctx.get(works_file("institution", iso2), WORKS_URL,
                        params={"filter": works_filter(iso2, first, last), "group_by": BY_INSTITUTION, **mailto},
                        headers=headers)
         ids |= _institution_ids(body)
-    if len(chosen) < len(countries):
+    if len(chosen) < len(with_works):
         log.warning("openalex: no %s set, so institutions were fetched for %s only (the keyless allowance is "
                     "about 100 requests a day); set %s for every country", KEY_ENV, ", ".join(chosen), KEY_ENV)
     for n, batch in enumerate(_batches(ids), 1):
@@ -211,18 +260,18 @@ def fetch(ctx) -> None:
                 headers=headers)
 
 
-def institution_countries(countries: tuple[str, ...], *, keyless: bool) -> tuple[str, ...]:
-    """The countries whose institutions are fetched: all of them with a key; without one, as many of the
-    priority countries as fit :data:`KEYLESS_BUDGET` in the worst case (the yearly counts come first)."""
+def institution_countries(countries: tuple[str, ...], totals: Mapping[str, int], *, keyless: bool,
+                          years: int = YEARS) -> tuple[str, ...]:
+    """The countries whose institutions are fetched, most AI works first: all of them with a key; without one,
+    as many as fit :data:`KEYLESS_BUDGET` in the worst case (the ``years`` yearly requests come first)."""
+    ordered = tuple(sorted(countries, key=lambda c: (-totals.get(c, 0), c)))
     if not keyless:
-        return countries
-    ordered = [c for c in INSTITUTION_PRIORITY if c in countries]
-    ordered += [c for c in countries if c not in ordered]
+        return ordered
     chosen: list[str] = []
     for iso2 in ordered:
         k = len(chosen) + 1
         worst_lookups = -(-k * MAX_GROUPS // LOOKUP_BATCH)
-        if len(countries) + k + worst_lookups > KEYLESS_BUDGET:
+        if years + k + worst_lookups > KEYLESS_BUDGET:
             break
         chosen.append(iso2)
     return tuple(chosen)
@@ -284,9 +333,9 @@ def _groups(snapshot, name: str, kind: str, iso2: str, lookups: Mapping[str, Map
         key, count = group.get("key"), group.get("count")
         year, institution = _year(key), _short_id(key)
         if kind == "year":
-            mine, other_kind = year, isinstance(key, str) and key.startswith(ENTITY)
+            mine, other_kind = year, (isinstance(key, str) and key.startswith(ENTITY)) or _country(key) is not None
         else:
-            mine, other_kind = institution, year is not None
+            mine, other_kind = institution, year is not None or _country(key) is not None
         if mine is None:
             if other_kind and snapshot.sample:
                 continue  # offline: one sample answers both kinds of request
@@ -317,11 +366,38 @@ def _groups(snapshot, name: str, kind: str, iso2: str, lookups: Mapping[str, Map
         )
 
 
+def _country_groups(snapshot, name: str, year: int) -> Iterator[Record | Reject]:
+    """The LatAm countries' AI works in one year's answer grouped by country (foreign co-authors' countries
+    are dropped)."""
+    body = _body(snapshot, name, "group_by")
+    url = _query_url(snapshot, name)
+    known = by_iso2()
+    for i, group in enumerate(body["group_by"]):
+        record_id = f"{name}#{i}"
+        if not isinstance(group, dict):
+            yield Reject(YEAR_TABLE, record_id, "group is not a JSON object", group)
+            continue
+        key = group.get("key")
+        iso2 = _country(key)
+        if iso2 is None:
+            if snapshot.sample and (_year(key) is not None or (isinstance(key, str) and key.startswith(ENTITY))):
+                continue  # offline: one sample answers every kind of request
+            yield Reject(YEAR_TABLE, record_id, f"key {key!r} is not a country code", group)
+            continue
+        if iso2 not in known:
+            continue  # a co-author's country outside LatAm
+        yield Record(YEAR_TABLE, {"country_iso2": iso2, "year": year, "ai_works": group.get("count")},
+                     record_id=f"{iso2}/{year}", record_url=url)
+
+
 def parse(snapshot) -> Iterator[Record | Reject]:
     works: list[tuple[str, str, str]] = []
+    by_country: list[tuple[str, int]] = []
     lookup_names: list[str] = []
     for name in snapshot.names():
-        if m := _WORKS_FILE.match(name):
+        if m := _COUNTRY_FILE.match(name):
+            by_country.append((name, int(m.group(1))))
+        elif m := _WORKS_FILE.match(name):
             if m.group(2) not in by_iso2():
                 raise snapshot.error(f"{m.group(2)} is not a LatAm country of the seed", file=name)
             works.append((name, m.group(1), m.group(2)))
@@ -330,6 +406,8 @@ def parse(snapshot) -> Iterator[Record | Reject]:
         else:
             raise snapshot.error("unexpected file", file=name)
     lookups = _lookups(snapshot, lookup_names)
+    for name, year in by_country:
+        yield from _country_groups(snapshot, name, year)
     for name, kind, iso2 in works:
         yield from _groups(snapshot, name, kind, iso2, lookups)
 
@@ -338,9 +416,9 @@ SOURCE = Source(
     name=NAME,
     family="organisations",
     title="OpenAlex AI research output",
-    endpoint='`api.openalex.org/works` grouped by year and institution, AI subfield, per LatAm country',
+    endpoint='`api.openalex.org/works`, AI subfield: grouped by country once a year, by institution per LatAm country',
     description="Works in OpenAlex's Artificial Intelligence subfield with an author in each LatAm "
-                "country, per publication year (last ten years) and per institution.",
+                "country, per publication year (last ten years, one grouped request a year) and per institution.",
     homepage="https://openalex.org",
     licence="OpenAlex, CC0",
     cadence="monthly",
@@ -356,7 +434,7 @@ SOURCE = Source(
     fetch=fetch,
     parse=parse,
     plan=FetchPlan(
-        max_requests=250,  # two requests per LatAm country and year window
+        max_requests=250,  # ten yearly requests, one per LatAm country, the lookups, and retries
         rate_limits={HOST: 5.0},  # OpenAlex allows far more; stay gentle
         key_env=KEY_ENV,
         # The query string is ignored offline: one works.json answers every /works request (see parse).

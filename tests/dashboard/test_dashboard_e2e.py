@@ -38,6 +38,7 @@ SCREENSHOTS = Path(os.environ.get("CADENA_SCREENSHOT_DIR", REPO_ROOT / "warehous
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PAGES = {  # slug -> the sidebar link's label
     "overview": "Overview",
+    "country": "Country profile",
     "organizations": "Organisations",
     "market-map": "Market map",
     "dependencies": "Dependency graph",

@@ -15,6 +15,18 @@ CASES = [
     ("Trevo acquired the Brazilian startup Foo Labs for $10 million.", "Trevo", "Trevo", "Foo Labs", "active"),
     ("A Nuvix comprou a Easyvest por R$ 100 milhões.", "Nuvix", "Nuvix", "Easyvest", "active"),
     ("Quilla was acquired by Orbe Holdings, the companies said.", "Quilla", "Orbe Holdings", "Quilla", "passive"),
+    # lower-case descriptors and a stake share before the target's name are not the name
+    ("La aseguradora Tambo compró el banco chileno Lircay por US$ 12 millones.", "Tambo", "Tambo", "Lircay",
+     "active"),
+    ("Orbe Holdings has acquired Peruvian logistics startup Ruta Sur.", "Orbe Holdings", "Orbe Holdings",
+     "Ruta Sur", "active"),
+    ("A Varuna fechou a compra de 45% da healthtech Clínica Aberta.", "Varuna", "Varuna", "Clínica Aberta",
+     "active"),
+    # "agreed to buy" and "acordó comprar" are buying verbs; a number before the verb is not the buyer
+    ("LIMA — Peruvian grocer Mercado Inca agreed to buy delivery app Yapa for $6 million.", "Yapa",
+     "Mercado Inca", "Yapa", "active"),
+    ("Pampa Pay, valorada en 1.200 millones de dólares, acordó comprar el 100% de la aseguradora Garúa.",
+     "Pampa Pay", "Pampa Pay", "Garúa", "active"),
 ]
 
 

@@ -505,6 +505,24 @@ def test_the_test_part_is_frozen():
     assert 0.3 <= len(test) / len(bench.load()) <= 0.5
 
 
+def test_the_buyer_and_target_labels_of_the_test_part_are_frozen():
+    bench = _benchmark()
+    test = {i["id"]: bench.exit_digest(i) for i in bench.load()
+            if i["split"] == "test" and any("acquirer" in e for e in i["events"])}
+    assert test == bench.frozen_exits()  # a frozen buyer or target label changed
+    labelled = [e for i in bench.load() for e in i["events"] if e.get("reason") == "acquisition"]
+    assert labelled and all("acquirer" in e and "target" in e for e in labelled)
+
+
+def test_buyer_and_target_are_scored_on_both_parts():
+    bench = _benchmark()
+    items = bench.load()
+    for split in ("dev", "test"):
+        tally = bench.score_exits([i for i in items if i["split"] == split])
+        assert tally.labelled > 0 and tally.reported <= tally.labelled
+        assert 0 <= tally.both <= min(tally.acquirer, tally.target)
+
+
 def test_the_frozen_test_part_meets_the_targets():
     bench = _benchmark()
     result = bench.evaluate([i for i in bench.load() if i["split"] == "test"])

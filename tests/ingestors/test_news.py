@@ -28,6 +28,9 @@ EVENT = "https://startupi.com.br/sample-evento-comunidade-ia-sao-paulo/"
 NOTCO = "https://iupana.com/2025/01/15/sample-notco-raises-us-30m-series-e/"
 TRACTIAN = "https://iupana.com/2025/01/14/sample-tractian-levanta-us-15-millones/"
 OPEN_FINANCE = "https://iupana.com/2025/01/13/sample-open-finance-rules-mexico/"
+# Two sample articles retell real exits (their pages name the report they follow): an acquisition and a listing.
+ASCENTY = "https://iupana.com/2018/09/24/sample-digital-realty-ascenty/"
+SEMANTIX = "https://iupana.com/2022/08/02/sample-semantix-nasdaq/"
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +118,8 @@ def test_parse_sample_articles(tmp_path):
     assert [(q["record_id"], q["reason"]) for q in result.quarantine] == [
         (f"{STARTUPI}#entry-3", "feed entry without a link")]  # the sample's bad record
     rows = {r["article_url"]: r for r in _rows(result, "articles")}
-    assert set(rows) == {MARITACA, FUND, EVENT, NOTCO, TRACTIAN, OPEN_FINANCE}  # utm_* parameters dropped
+    assert set(rows) == {MARITACA, FUND, EVENT, NOTCO, TRACTIAN, OPEN_FINANCE, ASCENTY,
+                         SEMANTIX}  # utm_* parameters dropped
     assert rows[MARITACA] == {
         "article_url": MARITACA, "feed_url": STARTUPI,
         "title": "[sample] Maritaca AI capta R$ 50 milhões em rodada Série A liderada pela Exemplo Ventures",
@@ -139,6 +143,8 @@ def test_parse_sample_events(tmp_path):
         f"{NOTCO}#0": (True, None, "NotCo", 30e6, "USD"),
         f"{NOTCO}#1": (False, "aggregate", None, 400e6, "USD"),
         f"{TRACTIAN}#0": (True, None, "Tractian", 15e6, "USD"),  # from JSON-LD articleBody
+        f"{ASCENTY}#0": (False, "acquisition", "Digital Realty", 1.8e9, "USD"),  # a real deal, retold
+        f"{SEMANTIX}#0": (False, "ipo", "Semantix", None, None),  # a real listing (through a SPAC), retold
     }
     maritaca = events[f"{MARITACA}#0"]
     assert maritaca == {
@@ -162,7 +168,7 @@ def test_parse_sample_events(tmp_path):
 def test_offline_run_loads_duckdb(settings):
     result = run_source(news.SOURCE, settings, offline=True)
     assert (result.status, result.rows, result.quarantined, result.requests) == (
-        "loaded", {"articles": 6, "funding_events": 6}, 1, 6)  # 2 feeds + 4 pages
+        "loaded", {"articles": 8, "funding_events": 8}, 1, 8)  # 2 feeds + 6 pages
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select company_name, amount, currency from raw_news.funding_events where is_round "
                            "order by 1").fetchall() == [

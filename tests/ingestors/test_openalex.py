@@ -24,8 +24,15 @@ from tests.ingestors.helpers import parse_files, snapshot_from_files
 
 SAMPLES = SAMPLES_DIR / "openalex"
 WORKS, LOOKUP = SAMPLES / "works.json", SAMPLES / "institutions.json"
-# What an offline fetch writes: the sample countries, each answered with the same works.json.
+# What an offline fetch writes: ten yearly answers and the sample countries' institutions, all the same works.json.
+SAMPLE_YEARS = range(2017, 2027)
 SAMPLE_FILES = {
+    **{openalex.country_file(y): WORKS for y in SAMPLE_YEARS},
+    **{f"works-by-institution-{c}.json": WORKS for c in openalex.SAMPLE_COUNTRIES},
+    "institutions-1.json": LOOKUP,
+}
+# The same, as snapshots taken before December 2026 hold it: one yearly file per country.
+OLD_SAMPLE_FILES = {
     **{f"works-by-{kind}-{c}.json": WORKS for c in openalex.SAMPLE_COUNTRIES for kind in ("year", "institution")},
     "institutions-1.json": LOOKUP,
 }
@@ -45,9 +52,12 @@ def _group(key, count=3, name: str | None = None) -> dict:
 def test_parse_samples(tmp_path: Path) -> None:
     result = parse_files(tmp_path, SOURCE, SAMPLE_FILES)
     years = {(r["country_iso2"], r["year"]): r["ai_works"] for r in result.rows["works_by_country_year"]}
-    assert len(years) == 30  # 10 years x BR, CL, MX (offline every country gets the same answer)
-    assert years[("BR", 2025)] == 1894 and years[("BR", 2016)] == 398 and years[("MX", 2020)] == 874
-    assert sorted({y for _, y in years}) == list(range(2016, 2026))
+    assert len(years) == 50  # 10 years x AR, BR, CL, CO, MX (offline every year gets the same answer)
+    assert years[("BR", 2025)] == years[("BR", 2017)] == 1652 and years[("CO", 2020)] == 301
+    assert "US" not in {c for c, _ in years}  # a co-author's country abroad
+    assert sorted({y for _, y in years}) == list(SAMPLE_YEARS)
+    brazil = next(r for r in result.rows["works_by_country_year"] if (r["country_iso2"], r["year"]) == ("BR", 2024))
+    assert brazil["_record_id"] == "BR/2024"
 
     institutions = {(r["country_iso2"], r["institution_id"]): r for r in result.rows["institutions"]}
     assert len(institutions) == 21  # 7 institutions x 3 countries
@@ -72,8 +82,34 @@ def test_parse_samples(tmp_path: Path) -> None:
 
     # the author id slipped into the institution groups, once per country
     assert sorted((q["table_name"], q["record_id"]) for q in result.quarantine) == [
-        ("institutions", f"works-by-institution-{c}.json#16") for c in ("BR", "CL", "MX")]
+        ("institutions", f"works-by-institution-{c}.json#22") for c in ("BR", "CL", "MX")]
     assert result.quarantine[0]["reason"] == "key 'https://openalex.org/A5000000001' is not an institution id"
+
+
+def test_parse_snapshots_of_the_per_country_yearly_requests(tmp_path: Path) -> None:
+    result = parse_files(tmp_path, SOURCE, OLD_SAMPLE_FILES)
+    years = {(r["country_iso2"], r["year"]): r["ai_works"] for r in result.rows["works_by_country_year"]}
+    assert len(years) == 30  # 10 years x BR, CL, MX (every country got the same answer)
+    assert years[("BR", 2025)] == 1894 and years[("BR", 2016)] == 398 and years[("MX", 2020)] == 874
+    assert len(result.rows["institutions"]) == 21 and len(result.quarantine) == 3
+
+
+def test_country_groups_of_a_live_answer(tmp_path: Path) -> None:
+    writer = SnapshotStore(tmp_path).writer("openalex", licence="test", sample=False)
+    groups = [_group("US", 900), _group("BR", 412), _group("https://openalex.org/countries/MX", 120),
+              _group("uy", 7), _group("2021", 3), _group("BR", -1)]
+    filt = openalex.country_filter(2021, ("BR", "MX", "UY"))
+    writer.add(openalex.country_file(2021), url=openalex.WORKS_URL, status=200, headers={}, content=_groups(groups),
+               query={"filter": filt, "group_by": openalex.BY_COUNTRY, "per_page": 200, "mailto": "t@example.org"})
+    items = list(SOURCE.parse(writer.commit()))
+    records = [(i.data["country_iso2"], i.data["year"], i.data["ai_works"]) for i in items if hasattr(i, "data")]
+    assert records == [("BR", 2021, 412), ("MX", 2021, 120), ("UY", 2021, 7), ("BR", 2021, -1)]
+    (reject,) = [i for i in items if not hasattr(i, "data")]
+    assert (reject.record_id, reject.reason) == ("works-by-country-2021.json#4", "key '2021' is not a country code")
+    assert items[0].record_url == (
+        "https://api.openalex.org/works?filter=primary_topic.subfield.id%3A1702%2Cpublication_year%3A2021%2C"
+        "authorships.institutions.country_code%3ABR%7CMX%7CUY&group_by=authorships.institutions.country_code"
+        "&per_page=200")
 
 
 def test_parse_reads_the_window_and_url_from_the_sidecar(tmp_path: Path) -> None:
@@ -175,6 +211,18 @@ def test_batches_are_numeric_and_bounded() -> None:
     assert batches[0][:3] == ["I9", "I10", "I100"]
 
 
+# AI works a year the fake answers for each country: the largest first, then ten or more for the rest, none for
+# Saint Barthélemy and Saint Martin (absent from the answer, so never asked about).
+LARGEST = ("BR", "MX", "AR", "CL", "CO", "PE", "EC", "UY", "CU", "VE", "CR")
+NO_WORKS = ("BL", "MF")
+
+
+def _yearly_count(iso2: str) -> int:
+    if iso2 in LARGEST:
+        return 2_000 - 100 * LARGEST.index(iso2)
+    return 10 + sorted(c.iso2 for c in latam()).index(iso2)
+
+
 class FakeOpenAlex:
     """Answers /works group_by and /institutions lookups like OpenAlex would."""
 
@@ -195,10 +243,11 @@ class FakeOpenAlex:
                         "country_code": "BR" if i == "I7" else "AR", "type": "education", "ror": None}
                        for i in ids]
             return httpx.Response(200, json={"meta": {"count": len(results)}, "results": results, "group_by": []})
-        iso2 = q["filter"].split("country_code:")[1].split(",")[0]
-        if q["group_by"] == "publication_year":
-            groups = [_group(str(y), 10 + y % 7) for y in range(2017, 2027)]
+        if q["group_by"] == openalex.BY_COUNTRY:
+            asked = q["filter"].split("country_code:")[1].split("|")
+            groups = [_group("US", 5_000)] + [_group(c, _yearly_count(c)) for c in asked if c not in NO_WORKS]
         else:
+            iso2 = q["filter"].split("country_code:")[1].split(",")[0]
             groups = [_group(f"https://openalex.org/I{i}", 5, f"Inst I{i}") for i in self._country_ids(iso2)]
         return httpx.Response(200, json={"meta": {"count": 50}, "results": [], "group_by": groups})
 
@@ -212,60 +261,73 @@ def _unlimited():
     return dataclasses.replace(SOURCE, plan=FetchPlan(max_requests=SOURCE.plan.max_requests))
 
 
-def test_fetch_groups_per_country_then_looks_institutions_up(settings, monkeypatch) -> None:
+def test_fetch_groups_each_year_by_country_then_looks_institutions_up(settings, monkeypatch) -> None:
     monkeypatch.setenv("OPENALEX_API_KEY", "a-key")  # with a key: every country's institutions
     fake = FakeOpenAlex()
     snapshot, requests = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
 
     countries = sorted(c.iso2 for c in latam())
+    with_works = [c for c in countries if c not in NO_WORKS]
     first, last = window(datetime.now(UTC).date())
     works = fake.params("/works")
-    assert len(works) == 2 * len(countries)  # the yearly counts of every country, then the institutions
-    for iso2, (by_year, by_inst) in zip(countries, zip(works[:len(countries)], works[len(countries):], strict=True),
-                                        strict=True):
-        expected = (f"primary_topic.subfield.id:1702,authorships.institutions.country_code:{iso2},"
-                    f"publication_year:{first}-{last}")
-        assert by_year == {"filter": expected, "group_by": "publication_year", "mailto": "tests@example.org"}
-        assert by_inst == {"filter": expected, "group_by": "authorships.institutions.lineage",
-                           "mailto": "tests@example.org"}
+    yearly, by_inst = works[:last - first + 1], works[last - first + 1:]
+    assert yearly == [{"filter": f"primary_topic.subfield.id:1702,publication_year:{y},"
+                                 f"authorships.institutions.country_code:{'|'.join(countries)}",
+                       "group_by": "authorships.institutions.country_code", "per_page": "200",
+                       "mailto": "tests@example.org"} for y in range(first, last + 1)]
+    # then the institutions of every country with AI works, most works first
+    assert [p["filter"].split("country_code:")[1].split(",")[0] for p in by_inst] == sorted(
+        with_works, key=lambda c: (-_yearly_count(c), c))
+    assert by_inst[0] == {"filter": f"primary_topic.subfield.id:1702,authorships.institutions.country_code:BR,"
+                                    f"publication_year:{first}-{last}",
+                          "group_by": "authorships.institutions.lineage", "mailto": "tests@example.org"}
 
     lookups = fake.params("/institutions")
-    unique = 2 * len(countries) + 1  # 99: two batches of at most 50
+    unique = 2 * len(with_works) + 1  # 95: two batches of at most 50
     assert [len(p["filter"].split("|")) for p in lookups] == [50, unique - 50]
     assert sorted(i for p in lookups for i in p["filter"].removeprefix("openalex:").split("|")) == sorted(
-        {f"I{i}" for c in countries for i in FakeOpenAlex._country_ids(c)})
+        {f"I{i}" for c in with_works for i in FakeOpenAlex._country_ids(c)})
     assert all(p["select"] == "id,display_name,country_code,type,ror" and p["mailto"] == "tests@example.org"
                for p in lookups)
 
-    assert requests == len(fake.requests) == 2 * len(countries) + 2
+    assert requests == len(fake.requests) == 10 + len(with_works) + 2
     assert all(r.headers["user-agent"] == settings.user_agent for r in fake.requests)
     assert all("api_key" not in str(r.url) for r in fake.requests)
-    assert snapshot.file("works-by-year-BR.json").query["group_by"] == "publication_year"
+    assert snapshot.file(openalex.country_file(last)).query["group_by"] == "authorships.institutions.country_code"
     assert snapshot.names("institutions-") == ["institutions-1.json", "institutions-2.json"]
 
     result = parse_snapshot(SOURCE, snapshot)
-    assert len(result.rows["works_by_country_year"]) == 10 * len(countries)
-    assert len(result.rows["institutions"]) == 3 * len(countries) and result.quarantine == []
+    assert len(result.rows["works_by_country_year"]) == 10 * len(with_works)  # the US group is dropped
+    assert {(r["country_iso2"], r["ai_works"]) for r in result.rows["works_by_country_year"] if r["year"] == last} == {
+        (c, _yearly_count(c)) for c in with_works}
+    assert len(result.rows["institutions"]) == 3 * len(with_works) and result.quarantine == []
     shared = next(r for r in result.rows["institutions"] if r["institution_id"] == "I7" and r["country_iso2"] == "MX")
     assert (shared["institution_country_iso2"], shared["first_year"], shared["last_year"]) == ("BR", first, last)
 
 
 def test_without_a_key_the_fetch_stays_inside_the_keyless_allowance(settings, monkeypatch, caplog) -> None:
-    """About 100 requests a day without OPENALEX_API_KEY: every country's yearly counts, the institutions of the
-    priority countries that fit, and a warning that names the key."""
+    """About 100 requests a day without OPENALEX_API_KEY: the ten yearly answers, the institutions of the countries
+    with most AI works that fit, and a warning that names the key."""
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     fake = FakeOpenAlex()
     with caplog.at_level("WARNING"):
         fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
-    countries = sorted(c.iso2 for c in latam())
     works = fake.params("/works")
     by_institution = [p["filter"].split("country_code:")[1].split(",")[0] for p in works
                       if p["group_by"] == "authorships.institutions.lineage"]
-    assert len(works) - len(by_institution) == len(countries)
-    assert by_institution == ["BR", "MX", "AR", "CL", "CO", "PE", "EC", "UY"]
-    assert len(fake.requests) <= 100
+    assert len(works) - len(by_institution) == 10
+    assert by_institution[:len(LARGEST)] == list(LARGEST) and len(by_institution) == 15
+    assert len(fake.requests) <= openalex.KEYLESS_BUDGET
     assert all("authorization" not in r.headers for r in fake.requests)
     assert "OPENALEX_API_KEY" in caplog.text
+
+
+def test_institution_countries_fit_the_worst_case() -> None:
+    totals = {"BR": 9, "MX": 5, "UY": 5, "AR": 7}
+    assert openalex.institution_countries(("AR", "BR", "MX", "UY"), totals, keyless=False) == ("BR", "AR", "MX", "UY")
+    many = tuple(sorted(c.iso2 for c in latam()))
+    chosen = openalex.institution_countries(many, {}, keyless=True)
+    assert len(chosen) == 15 and 10 + 15 + 15 * 200 // 50 == 85 <= openalex.KEYLESS_BUDGET < 10 + 16 + 16 * 200 // 50
 
 
 def test_fetch_sends_the_api_key_as_a_header_never_in_the_query(settings, monkeypatch) -> None:
@@ -290,12 +352,12 @@ def test_plan() -> None:
 def test_offline_run_loads_duckdb(settings) -> None:
     result = run_source(SOURCE, settings, offline=True)
     assert result.status == "loaded"
-    assert result.requests == 2 * 3 + 1  # BR, CL, MX, then one lookup batch
-    assert result.rows == {"works_by_country_year": 30, "institutions": 21} and result.quarantined == 3
+    assert result.requests == 10 + 3 + 1  # ten years, the institutions of BR, CL and MX, one lookup batch
+    assert result.rows == {"works_by_country_year": 50, "institutions": 21} and result.quarantined == 3
     first, last = window(datetime.now(UTC).date())
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select ai_works from raw_openalex.works_by_country_year "
-                           "where country_iso2 = 'CL' and year = 2024").fetchone() == (1712,)
+                           "where country_iso2 = 'CL' and year = 2024").fetchone() == (388,)
         row = con.execute("select display_name, ai_works, institution_country_iso2, first_year, last_year, "
                           "_record_url from raw_openalex.institutions "
                           "where institution_id = 'I4000000005' and country_iso2 = 'CL'").fetchone()

@@ -114,6 +114,25 @@ def test_a_source_needing_a_key_is_skipped_with_a_clear_message(settings, monkey
         run_source(source, settings, transport=transport)
 
 
+def test_a_skipped_source_still_has_its_raw_tables_for_the_build(settings, monkeypatch):
+    """A first live run without the key: the build reads the (empty) declared table, not a missing one."""
+    from ingestors.core.load import ensure_tables
+
+    monkeypatch.delenv("DEMO_API_KEY", raising=False)
+    source, (transport,) = make_source([GOOD], requires_env=("DEMO_API_KEY",))
+    with pytest.raises(SourceSkipped):
+        run_source(source, settings, transport=transport)
+    assert ensure_tables(settings.working_db, [source]) == ["raw_demo.sites"]
+    assert table(settings, "select count(*) from raw_demo.sites") == [(0,)]
+    columns = [r[0] for r in table(settings, "select column_name from duckdb_columns() where table_name = 'sites'")]
+    assert columns[:3] == ["id", "name", "mw"] and "_snapshot_id" in columns
+    # once loaded, the table is the load's and is never touched again
+    monkeypatch.setenv("DEMO_API_KEY", "k")
+    run_source(source, settings, transport=transport)
+    assert ensure_tables(settings.working_db, [source]) == []
+    assert table(settings, "select count(*) from raw_demo.sites") == [(2,)]
+
+
 def test_snapshot_sidecar_records_provenance(settings):
     source, (transport,) = make_source([GOOD])
     result = run_source(source, settings, transport=transport)

@@ -68,6 +68,7 @@ pages = {
     "Value chain": [
         st.Page(VIEWS / "overview.py", title="Overview", icon=":material/grid_view:", url_path="overview",
                 default=True),
+        st.Page(VIEWS / "country.py", title="Country profile", icon=":material/flag:", url_path="country"),
         st.Page(VIEWS / "organizations.py", title="Organisations", icon=":material/apartment:",
                 url_path="organizations"),
         st.Page(VIEWS / "market_map.py", title="Market map", icon=":material/view_module:", url_path="market-map"),

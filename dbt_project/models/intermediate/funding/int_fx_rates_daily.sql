@@ -1,8 +1,10 @@
 -- USD per unit of each currency on each day a daily rate is published.
 --
 -- Two kinds of publisher, the home one first:
---   * the currency's own official publisher: the BCRA (ARS), the BCRP (PEN)
---     and Colombia's TRM (COP), each quoting local units per US dollar, so
+--   * the currency's own official publisher: the BCRA (ARS), the BCRP (PEN),
+--     Colombia's TRM (COP) and the Banco Central de Chile's dólar observado
+--     (CLP, when the user has a BDE account) and the BCU's interbank dollar
+--     (UYU), each quoting local units per US dollar, so
 --     the dollar rate is 1 / units_per_usd;
 --   * the ECB, which quotes everything against the euro, so a currency's
 --     dollar rate is the cross rate USD-per-EUR / currency-per-EUR of the
@@ -28,6 +30,12 @@ official as (
     union all
     select currency, rate_date, 1.0 / units_per_usd, 'co_trm:32sa-8pi3', snapshot_id
     from {{ ref('stg_co_trm__rates') }}
+    union all
+    select currency, rate_date, 1.0 / units_per_usd, 'bcch:F073.TCO.PRE.Z.D', snapshot_id
+    from {{ ref('stg_bcch_fx__rates') }}
+    union all
+    select currency, rate_date, 1.0 / units_per_usd, 'bcu:2225', snapshot_id
+    from {{ ref('stg_bcu_fx__rates') }}
 ),
 
 cross_rates as (

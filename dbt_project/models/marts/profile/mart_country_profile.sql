@@ -1,5 +1,5 @@
 -- One row per LatAm country with every layer of the chain side by side: organisations per layer, capacity and
--- who holds it, GPU access and price, energy, connectivity, talent, funding and the ILIA score.
+-- who holds it, GPU access and price, energy, connectivity, talent, funding, AI model services in region and the ILIA score.
 {% set layers = ['hardware_infrastructure', 'data', 'research', 'foundation_models', 'mlops_tooling',
                  'applications', 'integration', 'end_users'] %}
 with layers as (
@@ -43,6 +43,14 @@ research as (
     qualify row_number() over (partition by country_iso2 order by year desc) = 1
 ),
 
+research_full_year as (
+    -- the latest complete publication year: the current one is partial and OpenAlex back-fills it for months
+    select country_iso2, year as ai_works_full_year, ai_works as ai_works_in_full_year
+    from {{ ref('fct_research_output') }}
+    where year < year(current_date)
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
 trade as (
     select country_iso2, year as trade_year, ic_imports_usd, computer_imports_usd, is_net_exporter
     from {{ ref('mart_semiconductor_trade__country_year') }}
@@ -56,6 +64,37 @@ ai_services as (
         count(distinct sku_name) filter (where direction is not null and is_processed_in_region)
             as azure_openai_in_region_sku_count
     from {{ ref('mart_ai_services__region_meter') }}
+    group by 1
+),
+
+coverage as (
+    select country_iso2, year as coverage_year, coverage_4g_pct, coverage_5g_pct
+    from {{ ref('mart_connectivity__country_year') }}
+    where coverage_4g_pct is not null
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+speeds as (
+    -- the latest year of M-Lab's archive for the country (the archive stopped in March 2024: see speed_test_days)
+    select country_iso2, year as speed_year, download_median_mbps, speed_test_days
+    from {{ ref('mart_connectivity__country_year') }}
+    where download_median_mbps is not null
+    qualify row_number() over (partition by country_iso2 order by year desc) = 1
+),
+
+ipv6 as (
+    select country_iso2, day as ipv6_as_of, coalesce(capable_pct_30d, capable_pct) as ipv6_capable_pct
+    from {{ ref('stg_apnic_ipv6__economy_days') }}
+    qualify row_number() over (partition by country_iso2 order by day desc) = 1
+),
+
+models_in_region as (
+    select
+        country_iso2,
+        count(distinct provider || ':' || model) filter (where is_processed_in_region) as in_region_model_count,
+        count(distinct model) filter (where provider = 'aws' and is_processed_in_region) as bedrock_in_region_model_count,
+        median(us_premium_pct) filter (where is_processed_in_region) as in_region_median_us_premium_pct
+    from {{ ref('mart_ai_services__country_model') }}
     group by 1
 ),
 
@@ -96,17 +135,31 @@ select
     i.internet_users_pct,
     i.fixed_broadband_per_100_people,
     i.mobile_subscriptions_per_100_people,
+    cv.coverage_year,
+    cv.coverage_4g_pct,
+    cv.coverage_5g_pct,
+    sp.speed_year,
+    sp.download_median_mbps,
+    sp.speed_test_days,
+    v6.ipv6_as_of,
+    v6.ipv6_capable_pct,
     tr.trade_year,
     tr.ic_imports_usd,
     tr.computer_imports_usd,
     coalesce(tr.is_net_exporter, false) as is_chip_or_computer_net_exporter,
     coalesce(ai.azure_openai_token_sku_count, 0) as azure_openai_token_sku_count,
     coalesce(ai.azure_openai_in_region_sku_count, 0) as azure_openai_in_region_sku_count,
+    coalesce(mr.bedrock_in_region_model_count, 0) as bedrock_in_region_model_count,
+    coalesce(mr.in_region_model_count, 0) as in_region_model_count,
+    mr.in_region_median_us_premium_pct,
     t.github_period,
     t.github_developers,
     t.developers_per_1000_people,
     r.ai_works_year,
     r.ai_works,
+    rf.ai_works_full_year,
+    rf.ai_works_in_full_year,
+    1e6 * rf.ai_works_in_full_year / nullif(i.population, 0) as ai_works_per_million_people,
     f.funding_usd_last_12_months,
     coalesce(f.funding_rounds_last_12_months, 0) as funding_rounds_last_12_months,
     f.funding_usd_all_time,
@@ -127,6 +180,11 @@ left join organisations as o using (country_iso2)
 left join funding as f using (country_iso2)
 left join talent as t using (country_iso2)
 left join research as r using (country_iso2)
+left join research_full_year as rf using (country_iso2)
 left join trade as tr using (country_iso2)
 left join ai_services as ai using (country_iso2)
+left join coverage as cv using (country_iso2)
+left join speeds as sp using (country_iso2)
+left join ipv6 as v6 using (country_iso2)
+left join models_in_region as mr using (country_iso2)
 left join ilia as il using (country_iso2)
