@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -52,6 +51,47 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def _parse_in_process(settings: Settings, *extra: str) -> tuple[bool, str]:
+    """``dbt parse`` in this process (dbt's ``dbtRunner``): no second interpreter and dbt import, which cost
+    seconds on a loaded machine. dbt's output is captured, so a ``--json`` caller's stdout stays clean."""
+    import contextlib
+    import io
+
+    from dbt.cli.main import dbtRunner
+
+    before = {k: os.environ.get(k) for k in ("CADENA_DB_PATH", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DBT_PROFILES_DIR")}
+    os.environ.update({k: dbt_env(settings)[k] for k in before})
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                                         "--profiles-dir", str(DBT_PROJECT_DIR), *extra])
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return result.success, out.getvalue() + (f"\n{result.exception}" if result.exception else "")
+
+
+def keep_partial_parse_warm(run_target: Path) -> None:
+    """Copy a build's partial-parse state back to ``target/``, where the next build starts from.
+
+    dbt invalidates partial parsing when the profile changes, and the profile's ``path`` (the
+    working file, so the warehouse folder) is part of it: a build in a warehouse other than the one
+    ``target/partial_parse.msgpack`` was written for parses the whole project again (20-30 s under
+    load). dagster-dbt copies that file into each run's folder but never back; copying the run's
+    updated file back keeps it valid for the warehouse in use, so only the first build after a
+    switch of warehouse pays the full parse.
+    """
+    source = run_target / "partial_parse.msgpack"
+    if source.is_file():
+        tmp = TARGET_DIR / f".partial_parse.{os.getpid()}.msgpack"
+        shutil.copy(source, tmp)
+        os.replace(tmp, TARGET_DIR / "partial_parse.msgpack")
+
+
 def ensure_manifest(settings: Settings | None = None, *, force: bool = False, write_derived: bool = True) -> Path:
     """Return the manifest path, running ``dbt parse`` only if the project changed.
 
@@ -66,13 +106,10 @@ def ensure_manifest(settings: Settings | None = None, *, force: bool = False, wr
     if not force and MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current:
         return MANIFEST
     settings = settings or Settings.from_env()
-    command = [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR)]
-    proc = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), capture_output=True, text=True)
-    if proc.returncode != 0:  # partial parsing can trip over a large change (a merge): parse from scratch once
-        proc = subprocess.run([*command, "--no-partial-parse"], cwd=DBT_PROJECT_DIR, env=dbt_env(settings),
-                              capture_output=True, text=True)
-    if proc.returncode != 0 or not MANIFEST.is_file():
-        raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
+    ok, output = _parse_in_process(settings)
+    if not ok:  # partial parsing can trip over a large change (a merge): parse from scratch once
+        ok, output = _parse_in_process(settings, "--no-partial-parse")
+    if not ok or not MANIFEST.is_file():
+        raise RuntimeError(f"dbt parse failed:\n{output}")
     HASH_FILE.write_text(current)
     return MANIFEST

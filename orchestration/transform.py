@@ -14,7 +14,7 @@ from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import ALL, BY_NAME
 from orchestration import build_policy
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST, keep_partial_parse_warm
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import WRITER_POOL, CadenaResource
 
@@ -80,7 +80,9 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
         if created:
             context.log.info(f"created {len(created)} empty raw tables of sources never loaded: {', '.join(created)}")
         build_policy.mark_build_started(settings)
-        yield from dbt.cli(["build"], context=context).stream()
+        invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
+        keep_partial_parse_warm(invocation.target_path)
 
 
 MART_KEYS = [k for k in cadena_dbt_assets.keys if k.path[-1].startswith(MART_PREFIXES)]

@@ -34,7 +34,7 @@ from ingestors.core.config import Settings
 from ingestors.core.errors import CadenaError
 from ingestors.core.load import load_snapshot
 from ingestors.core.registry import Source
-from ingestors.core.snapshots import SIDECAR, Snapshot, SnapshotStore, _content_hash
+from ingestors.core.snapshots import SIDECAR, Snapshot, SnapshotStore, _content_hash, decode
 
 HISTORY_SCHEMA = "snapshots"
 
@@ -156,7 +156,13 @@ def verify(folder: Path, where: str) -> dict:
         path = folder / entry["name"]
         if not path.is_file() or path.is_symlink():
             raise BundleError(f"{where}/{entry['name']}: not a regular file")
-        if path.stat().st_size != entry["size"] or _sha256(path) != entry["sha256"]:
+        stored = entry.get("stored", "plain")
+        if stored != "plain":  # compressed on disk: the sidecar's size and sha256 are the payload's
+            payload = decode(path.read_bytes(), stored)
+            good = len(payload) == entry["size"] and hashlib.sha256(payload).hexdigest() == entry["sha256"]
+        else:
+            good = path.stat().st_size == entry["size"] and _sha256(path) == entry["sha256"]
+        if not good:
             raise BundleError(f"{where}/{entry['name']}: size or sha256 differs from the sidecar; not imported")
     content = _content_hash({f["name"]: f["sha256"] for f in meta["files"] if not f.get("volatile")})
     if content != meta.get("content_sha256") or not meta.get("snapshot_id", "").endswith(content[:10]):

@@ -6,18 +6,26 @@ Layout, one folder per fetch that brought something new::
         _snapshot.json        sidecar: source, retrieved_at, licence, sample flag,
                               and per file: url, query, HTTP status, kept headers,
                               sha256, size
-        <file> ...            the payloads exactly as the publisher sent them
+        <file> ...            the payloads exactly as the publisher sent them, gzip-compressed
+                              on disk when that saves space (the sidecar's ``stored``)
 
 A snapshot id is ``<UTC time>-<first 10 hex of the content hash>``, so ids sort
 by time. The content hash covers every file's name and sha256 (except files
 marked volatile, such as a download page that only points to the data): a fetch whose
 content hash equals the latest snapshot's is *unchanged*, writes nothing new,
 and hands back the latest snapshot.
+
+Payloads are compressed on disk (gzip, stdlib: ``zstandard`` is not a dependency) when it saves at
+least a tenth of their size; a file's ``sha256`` and ``size`` in the sidecar are always those of the
+bytes the publisher sent, and :meth:`Snapshot.read_bytes` hands those bytes back. Payloads that are
+already compressed (ZIP, gzip) and tiny files stay as they are, and so do snapshots written before
+compression existed (no ``stored`` in their sidecar): both read as plain files.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -35,6 +43,22 @@ from ingestors.core.errors import PayloadError
 
 SIDECAR = "_snapshot.json"
 BLOBS = "_blobs"  # one hard link per distinct payload, shared by the snapshots that hold it
+GZIP = "gzip"
+COMPRESS_LEVEL = 6  # gzip's default: a 150 MB JSON price file compresses ~10x in a few seconds
+COMPRESS_MIN_BYTES = 512
+ALREADY_COMPRESSED = (b"PK\x03\x04", b"\x1f\x8b", b"\x28\xb5\x2f\xfd", b"BZh", b"\xfd7zXZ")
+
+
+def encode(content: bytes) -> tuple[bytes, str]:
+    """The bytes to keep on disk for a payload and how they are stored ("gzip" or "plain")."""
+    if len(content) < COMPRESS_MIN_BYTES or content.startswith(ALREADY_COMPRESSED):
+        return content, "plain"
+    packed = gzip.compress(content, compresslevel=COMPRESS_LEVEL, mtime=0)
+    return (packed, GZIP) if len(packed) <= 0.9 * len(content) else (content, "plain")
+
+
+def decode(stored_bytes: bytes, stored: str) -> bytes:
+    return gzip.decompress(stored_bytes) if stored == GZIP else stored_bytes
 
 
 @dataclass(frozen=True)
@@ -47,6 +71,7 @@ class SnapshotFile:
     sha256: str
     size: int
     volatile: bool = False  # left out of the content hash (e.g. a download page that only points to the data)
+    stored: str = "plain"  # how the file sits on disk: "plain" or "gzip" (sha256 and size are of the payload)
 
 
 @dataclass(frozen=True)
@@ -71,8 +96,9 @@ class Snapshot:
         return sorted(f.name for f in self.files if f.name.startswith(prefix))
 
     def read_bytes(self, name: str) -> bytes:
-        self.file(name)
-        return (self.path / name).read_bytes()
+        """The payload as the publisher sent it (decompressed when it is stored compressed)."""
+        info = self.file(name)
+        return decode((self.path / name).read_bytes(), info.stored)
 
     def read_json(self, name: str) -> Any:
         """Decode a JSON file, or fail the source with a one-line reason."""
@@ -174,12 +200,15 @@ class SnapshotStore:
     def blobs_dir(self) -> Path:
         return self.root / BLOBS
 
-    def share(self, path: Path, sha256: str) -> None:
+    def share(self, path: Path, sha256: str, stored: str = "plain") -> None:
         """Store each distinct payload once: a file whose bytes an earlier snapshot already holds becomes
-        a hard link to that copy (``raw/_blobs/<sha256>``), so a daily snapshot of an unchanged 150 MB price
-        file beside one changed file costs the changed file only. Readers see ordinary files."""
-        blob = self.blobs_dir / sha256[:2] / sha256
+        a hard link to that copy (``raw/_blobs/<sha256>``, ``<sha256>.gz`` when compressed: a plain copy
+        from before compression is never linked under a compressed file's name), so a daily snapshot of an
+        unchanged 150 MB price file beside one changed file costs the changed file only."""
+        blob = self.blob(sha256, stored)
         try:
+            if blob.is_file() and blob.stat().st_ino == path.stat().st_ino:
+                return  # linked already (link_known)
             if blob.is_file():
                 link = path.with_name(f".{path.name}.link")
                 os.link(blob, link)
@@ -189,6 +218,21 @@ class SnapshotStore:
                 os.link(path, blob)
         except OSError:  # a filesystem without hard links: keep the plain copy
             pass
+
+    def blob(self, sha256: str, stored: str) -> Path:
+        return self.blobs_dir / sha256[:2] / (sha256 + (".gz" if stored == GZIP else ""))
+
+    def link_known(self, sha256: str, path: Path) -> str | None:
+        """Hard-link ``path`` to the stored copy of a payload seen before; how it is stored, or None."""
+        for stored in (GZIP, "plain"):
+            blob = self.blob(sha256, stored)
+            if blob.is_file():
+                try:
+                    os.link(blob, path)
+                    return stored
+                except OSError:
+                    return None
+        return None
 
     def sweep_blobs(self) -> int:
         """Drop stored payloads no snapshot uses any more (after snapshots were pruned); returns how many."""
@@ -248,10 +292,14 @@ class SnapshotWriter:
             raise ValueError(f"bad snapshot file name {name!r}")
         if name in self.files:
             raise ValueError(f"{self.source}: file {name!r} written twice in one snapshot")
-        (self.tmp / name).write_bytes(content)
+        sha256 = _sha256(content)
+        stored = self.store.link_known(sha256, self.tmp / name)  # a payload stored before: no recompression
+        if stored is None:
+            on_disk, stored = encode(content)
+            (self.tmp / name).write_bytes(on_disk)
         self.files[name] = SnapshotFile(
             name=name, url=url, query=dict(query or {}), status=status, headers=dict(headers),
-            sha256=_sha256(content), size=len(content), volatile=volatile,
+            sha256=sha256, size=len(content), volatile=volatile, stored=stored,
         )
 
     def discard(self) -> None:
@@ -279,7 +327,7 @@ class SnapshotWriter:
         }
         (self.tmp / SIDECAR).write_text(json.dumps(meta, indent=2, sort_keys=True))
         for name, info in self.files.items():
-            self.store.share(self.tmp / name, info.sha256)
+            self.store.share(self.tmp / name, info.sha256, info.stored)
         final = self.store.source_dir(self.source) / snapshot_id
         os.replace(self.tmp, final)
         return self.store.open(self.source, snapshot_id)

@@ -69,12 +69,14 @@ class Rule:
             return bool(self.regex.search(item.text))
         if self.field == "wikidata_qid":  # classes may hold QIDs (Q3918) beside labels
             return self.pattern.upper() in {v.upper() for v in item.classes}
-        values = {"tag": item.tags, "industry": item.industries, "wikidata_class": item.classes}[self.field]
         if self.field == "wikidata_class":  # a substring of a label; '|' separates alternatives
-            return any(p in v.lower() for p in self.pattern.lower().split("|") for v in values)
+            return any(p in v.lower() for p in self.pattern.lower().split("|") for v in item.classes)
         # YC writes "Artificial Intelligence", "Developer Tools"; rules say artificial-intelligence.
-        pattern = slug(self.pattern)
-        return any(slug(v) == pattern for v in values)
+        return self.slug in {"tag": item.tag_slugs, "industry": item.industry_slugs}[self.field]
+
+    @cached_property
+    def slug(self) -> str:
+        return slug(self.pattern)
 
 
 def rules_from_rows(rows: Iterable[Mapping[str, object]]) -> list[Rule]:
@@ -97,10 +99,19 @@ class OrgFeatures:
     classes: tuple[str, ...] = ()
     description: str = ""
 
-    @property
+    # Computed once per organisation, not once per rule (a classification runs every rule over them).
+    @cached_property
     def text(self) -> str:
         """The description with URLs and domain-like names (delt.ai, konta.com) taken out."""
         return strip_domains(self.description or "")
+
+    @cached_property
+    def tag_slugs(self) -> frozenset[str]:
+        return frozenset(slug(v) for v in self.tags)
+
+    @cached_property
+    def industry_slugs(self) -> frozenset[str]:
+        return frozenset(slug(v) for v in self.industries)
 
 
 @dataclass(frozen=True)

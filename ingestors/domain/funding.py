@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date
 
@@ -110,18 +110,44 @@ def _amounts_agree(a: float | None, b: float | None) -> bool:
 
 
 class _Round:
+    """A round being gathered. Besides its claims it keeps what :meth:`fits` compares a new claim with:
+    the set of its claims' round types and the smallest and largest of their (non-zero) amounts. A new
+    amount agrees with every amount of the round exactly when it agrees with those two (for positive
+    amounts, ``max <= x * (1 + t)`` and ``x <= min * (1 + t)`` are the pairwise checks' extremes), so a
+    fit costs O(types) instead of O(claims). A negative amount (never seen, but not excluded upstream)
+    makes the round fall back to the pairwise check."""
+
     def __init__(self, claim: dict):
-        self.claims = [claim]
+        self.claims: list[dict] = []
+        self.types: set[str] = set()
+        self.low = self.high = None
+        self.pairwise = False
+        self.add(claim)
 
     @property
     def first_date(self) -> date:
         return self.claims[0]["round_date"]
 
+    def add(self, claim: dict) -> None:
+        self.claims.append(claim)
+        self.types.add(claim["round_type"])
+        amount = claim["amount_usd"]
+        if amount:
+            self.pairwise = self.pairwise or amount < 0
+            self.low = amount if self.low is None else min(self.low, amount)
+            self.high = amount if self.high is None else max(self.high, amount)
+
     def fits(self, claim: dict) -> bool:
         if (claim["round_date"] - self.first_date).days > WINDOW_DAYS:
             return False
-        return all(_types_agree(c["round_type"], claim["round_type"])
-                   and _amounts_agree(c["amount_usd"], claim["amount_usd"]) for c in self.claims)
+        if not all(_types_agree(t, claim["round_type"]) for t in self.types):
+            return False
+        amount = claim["amount_usd"]
+        if not amount or self.low is None:
+            return True
+        if self.pairwise or amount < 0:
+            return all(_amounts_agree(c["amount_usd"], amount) for c in self.claims)
+        return _amounts_agree(self.low, amount) and _amounts_agree(self.high, amount)
 
     def headline(self) -> dict:
         def rank(c):
@@ -130,8 +156,7 @@ class _Round:
         return min(self.claims, key=rank)
 
     def is_conflicting(self) -> bool:
-        amounts = [c["amount_usd"] for c in self.claims if c["amount_usd"]]
-        return bool(amounts) and max(amounts) > min(amounts) * (1 + CONFLICT_TOLERANCE)
+        return self.low is not None and self.high > self.low * (1 + CONFLICT_TOLERANCE)
 
     def round_id(self, organization_key: str) -> str:
         first = min(c["claim_id"] for c in self.claims)
@@ -139,19 +164,30 @@ class _Round:
 
 
 def cluster(claims: list[dict]) -> list[tuple[str, str, bool, bool]]:
-    """(claim_id, round_id, is_headline, is_conflicting) for every claim."""
+    """(claim_id, round_id, is_headline, is_conflicting) for every claim.
+
+    Claims are taken in date order, so the rounds open in order of their first date, and a round whose
+    first claim is more than WINDOW_DAYS before the current claim can take no later claim either: it
+    leaves the ``open`` queue for good. A claim is compared only with the rounds still open, in the
+    order they opened (the first that fits takes it), which keeps the cost near-linear in the claims of
+    an organisation however many rounds it accumulates over the years.
+    """
     by_organization: dict[str, list[dict]] = {}
     for claim in claims:
         by_organization.setdefault(claim["organization_key"], []).append(claim)
     out = []
     for key, group in by_organization.items():
         rounds: list[_Round] = []
+        open_rounds: deque[_Round] = deque()
         for claim in sorted(group, key=lambda c: (c["round_date"], c["source_rank"], c["claim_id"])):
-            fit = next((r for r in rounds if r.fits(claim)), None)
+            while open_rounds and (claim["round_date"] - open_rounds[0].first_date).days > WINDOW_DAYS:
+                open_rounds.popleft()
+            fit = next((r for r in open_rounds if r.fits(claim)), None)
             if fit:
-                fit.claims.append(claim)
+                fit.add(claim)
             else:
                 rounds.append(_Round(claim))
+                open_rounds.append(rounds[-1])
         for r in rounds:
             round_id, headline, conflicting = r.round_id(key), r.headline()["claim_id"], r.is_conflicting()
             out.extend((c["claim_id"], round_id, c["claim_id"] == headline, conflicting) for c in r.claims)

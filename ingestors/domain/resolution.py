@@ -35,6 +35,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
@@ -93,6 +94,7 @@ _DOMAIN_NAME_RE = re.compile(
 _DBA_RE = re.compile(r"\s+(?:d/b/a|dba|doing business as)\s+(.+)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=262_144)  # pure; resolution, claim matching and investors normalise the same names again
 def normalise_name(name: str | None) -> str:
     """'Scala Data Centers S.A.' -> 'scala data centers'; 'Nu Pagamentos S.A.' -> 'nu pagamentos'.
 
@@ -168,11 +170,13 @@ class OrgRecord:
     same_as: tuple[str, ...] = ()  # keys of records a curator says are the same
     not_same_as: tuple[str, ...] = ()
 
-    @property
+    # Computed once per record (cached_property writes the instance's __dict__, which a frozen dataclass
+    # allows): blocking and every pairwise decision read them, and normalising a name is not free.
+    @cached_property
     def names(self) -> set[str]:
         return {n for n in (normalise_name(x) for x in (self.name, *self.aliases, *former_names(self.name))) if n}
 
-    @property
+    @cached_property
     def domain(self) -> str | None:
         return website_domain(self.website)
 

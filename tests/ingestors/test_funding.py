@@ -100,3 +100,50 @@ def test_investor_spellings_and_aliases_are_one_investor():
         ("r1", "inv_kaszek", "Kaszek", "Kaszek Ventures", True), ("r1", "inv_kaszek", "Kaszek", "Kaszek", False),
         ("r2", "inv_andreessen-horowitz", "Andreessen Horowitz", "a16z", False),
         ("r2", "inv_kaszek", "Kaszek", "Kaszek", False)}
+
+
+def _reference_cluster(claims):
+    """The clustering as first written (every claim compared with every claim of every earlier round of its
+    organisation): quadratic, but obviously the rule. The windowed implementation must agree with it."""
+    by_org = {}
+    for c in claims:
+        by_org.setdefault(c["organization_key"], []).append(c)
+    out = []
+    for key, group in by_org.items():
+        rounds = []
+        for c in sorted(group, key=lambda c: (c["round_date"], c["source_rank"], c["claim_id"])):
+            fit = next((r for r in rounds if (c["round_date"] - r[0]["round_date"]).days <= clustering.WINDOW_DAYS
+                        and all(clustering._types_agree(o["round_type"], c["round_type"])
+                                and clustering._amounts_agree(o["amount_usd"], c["amount_usd"]) for o in r)), None)
+            if fit:
+                fit.append(c)
+            else:
+                rounds.append([c])
+        for r in rounds:
+            obj = clustering._Round(r[0])
+            for c in r[1:]:
+                obj.claims.append(c)
+            amounts = [c["amount_usd"] for c in r if c["amount_usd"]]
+            conflicting = bool(amounts) and max(amounts) > min(amounts) * (1 + clustering.CONFLICT_TOLERANCE)
+            headline = obj.headline()["claim_id"]
+            out.extend((c["claim_id"], obj.round_id(key), c["claim_id"] == headline, conflicting) for c in r)
+    return out
+
+
+def test_the_windowed_clustering_gives_the_same_rounds_as_the_pairwise_rule():
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(17)
+    types = ["seed", "series_a", "series_b", "debt", "undisclosed", "venture_unspecified", "grant"]
+    claims = [
+        claim(f"c{i:05d}", org=f"org{rng.randrange(40)}", day=date(2015, 1, 1) + timedelta(days=rng.randrange(3650)),
+              type_=rng.choice(types), usd=rng.choice([None, 0.0, rng.uniform(1e5, 5e7), rng.uniform(1e5, 5e7)]),
+              rank=rng.randrange(1, 5), confidence=rng.choice([None, rng.random()]))
+        for i in range(3000)
+    ]
+    # a few organisations with dense bursts of near-identical reports, where rounds overlap in time
+    claims += [claim(f"b{i:04d}", org="busy", day=date(2024, 1, 1) + timedelta(days=rng.randrange(200)),
+                     type_=rng.choice(types[:3] + types[4:6]), usd=rng.choice([None, 1e6 * rng.uniform(1, 3)]))
+               for i in range(600)]
+    assert sorted(clustering.cluster(claims)) == sorted(_reference_cluster(claims))

@@ -178,3 +178,71 @@ def test_a_payload_seen_before_is_stored_once(settings):
 
     shutil.rmtree(snaps[0].path)
     assert store.sweep_blobs() == 1  # "first" is no longer held by any snapshot
+
+
+def test_payloads_are_stored_compressed_and_read_back_as_sent(settings):
+    """A compressible payload sits gzip-compressed on disk (sidecar ``stored``), an already-compressed or tiny
+    one stays plain, and readers get the publisher's bytes; an unchanged payload is linked, not recompressed."""
+    import gzip
+    import io
+    import zipfile
+
+    from ingestors.core.snapshots import SnapshotStore
+
+    store = SnapshotStore(settings.raw_dir)
+    text = b"country,year,value\n" + b"".join(b"BR,%d,%d\n" % (y, y * 7) for y in range(1900, 2030)) * 20
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("data.csv", text)
+    writer = store.writer("demo", licence="test", sample=True)
+    writer.add("data.csv", url="https://a.example/d", query=None, status=200, headers={}, content=text)
+    writer.add("data.zip", url="https://a.example/z", query=None, status=200, headers={}, content=archive.getvalue())
+    writer.add("tiny.json", url="https://a.example/t", query=None, status=200, headers={}, content=b"{}")
+    snap = writer.commit()
+    assert snap.file("data.csv").stored == "gzip" and snap.file("data.csv").size == len(text)
+    assert (snap.path / "data.csv").stat().st_size < len(text) / 5
+    assert gzip.decompress((snap.path / "data.csv").read_bytes()) == text
+    assert snap.file("data.zip").stored == "plain" and snap.file("tiny.json").stored == "plain"
+    assert snap.read_csv("data.csv")[1] == ["BR", "1900", "13300"]
+    assert snap.open_zip("data.zip").read("data.csv") == text
+    assert snap.read_bytes("tiny.json") == b"{}"
+
+    writer = store.writer("demo", licence="test", sample=True)
+    writer.add("data.csv", url="https://a.example/d", query=None, status=200, headers={}, content=text)
+    writer.add("tiny.json", url="https://a.example/t", query=None, status=200, headers={}, content=b"[]")
+    later = writer.commit()
+    assert (later.path / "data.csv").stat().st_ino == (snap.path / "data.csv").stat().st_ino
+    assert sorted(p.name for p in later.path.iterdir()) == ["_snapshot.json", "data.csv", "tiny.json"]
+
+
+def test_snapshots_written_before_compression_still_read(settings):
+    """A sidecar without ``stored`` (every snapshot before compression) reads its files as plain bytes, and a
+    new compressed copy of the same payload is never linked to the old plain blob."""
+    import json
+
+    from ingestors.core.snapshots import SIDECAR, SnapshotStore
+
+    store = SnapshotStore(settings.raw_dir)
+    body = b'{"rows": [' + b",".join(b'{"a": %d}' % i for i in range(500)) + b"]}"
+    writer = store.writer("demo", licence="test", sample=True)
+    writer.add("rows.json", url="https://a.example/r", query=None, status=200, headers={}, content=body)
+    snap = writer.commit()
+    # rewrite it as an old store had it: plain bytes, plain blob, no `stored` in the sidecar
+    sha = snap.file("rows.json").sha256
+    for path in (snap.path / "rows.json", store.blob(sha, "gzip")):
+        path.unlink()
+    (snap.path / "rows.json").write_bytes(body)
+    store.share(snap.path / "rows.json", sha)
+    meta = json.loads((snap.path / SIDECAR).read_text())
+    for f in meta["files"]:
+        f.pop("stored")
+    (snap.path / SIDECAR).write_text(json.dumps(meta))
+    old = store.open("demo", snap.snapshot_id)
+    assert old.file("rows.json").stored == "plain" and old.read_json("rows.json")["rows"][-1] == {"a": 499}
+
+    writer = store.writer("demo", licence="test", sample=True)
+    writer.add("rows.json", url="https://a.example/r", query=None, status=200, headers={}, content=body)
+    writer.add("more.json", url="https://a.example/m", query=None, status=200, headers={}, content=b"[1]")
+    new = writer.commit()
+    assert new.read_bytes("rows.json") == body  # linked to the plain blob, and marked plain
+    assert new.file("rows.json").stored == "plain"

@@ -383,9 +383,14 @@ def test_a_country_that_times_out_keeps_its_last_good_rows_flagged_and_fails_alo
 
     # AR times out (200 cut off), BR answers 500 and has no good answer before: MX and the others still load
     before = {r["qid"] for r in parse_snapshot(SOURCE, first).rows["organizations"] if r["country_iso2"] == "BR"}
+    import gzip
     import shutil
-    for name in (first.path / "orgs-BR.json",):  # pretend BR never answered well
-        name.write_text("java.util.concurrent.TimeoutException")
+
+    from ingestors.core.snapshots import GZIP
+    for name in (first.path / "orgs-BR.json",):  # pretend BR never answered well (in the file's stored form)
+        bad = b"java.util.concurrent.TimeoutException"
+        name.unlink()  # not through the hard link: the stored payload stays intact
+        name.write_bytes(gzip.compress(bad) if first.file(name.name).stored == GZIP else bad)
     flaky = FlakyWDQS({"AR": "200", "BR": "500"})
     second, _ = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(flaky))
     assert f"carried-{first.snapshot_id}-orgs-AR.json" in second.names()

@@ -4,8 +4,9 @@ The generator writes every raw table with its real schema (the table a source's 
 at ``factor`` times the size a live refresh loads, by recycling the rows of a built offline
 warehouse: key columns get a suffix per copy so keys stay unique, and the rows are spread over
 every LatAm country with weights close to the region's economic weight (Brazil and Mexico first,
-the small Caribbean economies last). History is simulated by `--days` loads of daily snapshots
-for the dbt snapshots to track. Nothing here is data: the warehouse it builds is thrown away.
+the small Caribbean economies last), and organisation names get the copy's number, so each copy is
+another organisation rather than one organisation with `factor` times its claims (the year of history is
+bench_year.py's). Nothing here is data: the warehouse it builds is thrown away.
 
 Live sizes (rows a live refresh loads; the sources that say so in their module docstrings or the
 real captures in ../shared/samples): PeeringDB facilities, exchanges and organisations in LatAm,
@@ -59,10 +60,33 @@ LIVE_ROWS = {
     ("raw_epoch_notable_models", "models"): 60, ("raw_epoch_gpu_clusters", "clusters"): 40,
     ("raw_top500", "systems"): 500, ("raw_licensed_exports", "rounds"): 3_000,
 }
+# Organisation names the copies vary ("Acme" -> "Acme 7"): each copy is another organisation, as at real scale,
+# instead of one organisation gathering `factor` times its claims (and funding rounds clustering them all).
+NAME_COLUMNS = {
+    ("raw_news", "funding_events"): ("company_name",), ("raw_licensed_exports", "rounds"): ("organization_name",),
+    ("raw_sec_form_d", "offerings"): ("entity_name",), ("raw_yc", "companies"): ("name",),
+    ("raw_peeringdb", "organizations"): ("name",), ("raw_peeringdb", "facilities"): ("name", "org_name"),
+    ("raw_openalex", "institutions"): ("display_name",), ("raw_wikidata", "organizations"): ("label", "name"),
+}
 # Share of organisations/facilities per country: the region's economic weight, roughly.
 COUNTRY_WEIGHTS = {"BR": 34, "MX": 25, "AR": 8, "CO": 6, "CL": 5, "PE": 4, "EC": 2, "DO": 2, "GT": 2, "CR": 1.5,
                    "PA": 1.5, "UY": 1.5, "BO": 1, "PY": 1, "SV": 0.6, "HN": 0.6, "NI": 0.3, "CU": 1, "VE": 2,
                    "JM": 0.3, "TT": 0.4, "PR": 2}
+
+
+ID_LIKE = ("_id", "id", "_key", "url", "number", "qid", "slug")
+
+
+def _copy_column(keys: set[str], types: dict[str, str]) -> str:
+    """The key column the copies' suffix goes into: an id-like text, else a number, else a date."""
+    ordered = sorted(keys)
+    for test in (lambda c: types[c].startswith("VARCHAR") and c.endswith(ID_LIKE),
+                 lambda c: types[c] in ("BIGINT", "INTEGER"), lambda c: types[c] == "DATE",
+                 lambda c: types[c].startswith("VARCHAR")):
+        found = [c for c in ordered if test(c)]
+        if found:
+            return found[0]
+    return ordered[0]
 
 
 def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
@@ -93,9 +117,12 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
                 "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
                 [schema, table]).fetchall()}
             types = dict(columns)
+            # One key column per table tells the copies apart: an identifier if the key has one, never a
+            # categorical column of the key (a price type, an indicator code), whose values tests check.
+            copy_keys = {_copy_column(keys, types)} if keys else set()
             originals = " and ".join(
                 f"not contains(\"{k}\", '~')" if types[k].startswith("VARCHAR") else
-                f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in keys) or "true"
+                f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in copy_keys) or "true"
             # countries are reassigned only where they are not part of the key (two originals must not collide)
             country_cols = [c for c, _ in columns
                             if c in ("country_iso2", "country_code", "country") and c not in keys]
@@ -105,12 +132,14 @@ def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
             select = []
             for name, dtype in columns:
                 quoted = f't."{name}"'
-                if name in keys and dtype.startswith("VARCHAR"):
+                if name in copy_keys and dtype.startswith("VARCHAR"):
                     select.append(f"{quoted} || '~' || r.n")
-                elif name in keys and dtype in ("BIGINT", "INTEGER"):
+                elif name in copy_keys and dtype in ("BIGINT", "INTEGER"):
                     select.append(f"{quoted} + r.n * 10000000")
-                elif name in keys and dtype == "DATE":
+                elif name in copy_keys and dtype == "DATE":
                     select.append(f"{quoted} - cast(r.n as integer)")
+                elif name in NAME_COLUMNS.get((schema, table), ()) and dtype.startswith("VARCHAR"):
+                    select.append(f"{quoted} || ' ' || r.n")
                 elif name in country_cols and dtype.startswith("VARCHAR"):
                     pick = f"([{draws}])[1 + r.n % {min(copies, 5000) or 1}]"
                     select.append(f"case when {quoted} is not null then {pick} end")
