@@ -28,12 +28,13 @@ def test_a_planned_campus_counts_its_mw_once(replay_build):
 
 
 def test_co_developers_keep_their_own_country(replay_build):
-    """Defect 2: the 2013 image classifier's six organisations: one Argentine, five European."""
+    """Defect 2: the 2013 image classifier's six organisations: one Argentine, five European.
+    The Argentine one resolves to the registry's Universidad Nacional de Córdoba."""
     rows = dict(replay_build.query(
         "select organization_id, hq_country_iso2 from dim_organizations "
         "where list_contains(sources, 'epoch_notable_models')"))
     assert len(rows) == 6
-    assert {k: v for k, v in rows.items() if v is not None} == {"epoch:Universidad Nacional de Cordoba": "AR"}
+    assert {k: v for k, v in rows.items() if v is not None} == {"universidad-nacional-de-cordoba": "AR"}
 
 
 def test_a_small_image_classifier_does_not_make_a_foundation_model_builder(replay_build):
