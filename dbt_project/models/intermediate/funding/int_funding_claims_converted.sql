@@ -31,36 +31,14 @@ typed as (
 ),
 
 daily as (
-    select
-        claims.claim_id,
-        d.usd_per_unit,
-        d.rate_date,
-        d.fx_source
-    from claims
-    asof inner join {{ ref('int_fx_rates_daily') }} as d
-        on d.currency = claims.currency and claims.round_date >= d.rate_date
-    where claims.round_date - d.rate_date <= 7
+    {{ fx_daily_rates('claims', 'claim_id', 'currency', 'round_date') }}
 ),
 
 rated as (
     select
         claims.*,
         typed.round_type,
-        case
-            when claims.currency = 'USD' then 1.0
-            when daily.usd_per_unit is not null then daily.usd_per_unit
-            else annual.usd_per_unit
-        end as fx_rate,
-        case
-            when claims.currency = 'USD' then claims.round_date
-            when daily.usd_per_unit is not null then daily.rate_date
-            when annual.usd_per_unit is not null then make_date(annual.year, 12, 31)
-        end as fx_rate_date,
-        case
-            when claims.currency = 'USD' then 'identity'
-            when daily.usd_per_unit is not null then daily.fx_source
-            else annual.fx_source
-        end as fx_source,
+        {{ fx_rate_columns('claims', 'currency', 'round_date') }},
         claims.currency in (select currency_code from {{ ref('currencies') }}) as is_known_currency
     from claims
     inner join typed using (claim_id)

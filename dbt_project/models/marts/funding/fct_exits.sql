@@ -11,11 +11,7 @@ with exits as (
 ),
 
 daily as (
-    select exits.event_id, d.usd_per_unit, d.rate_date, d.fx_source
-    from exits
-    asof inner join {{ ref('int_fx_rates_daily') }} as d
-        on d.currency = exits.currency and exits.published_date >= d.rate_date
-    where exits.published_date - d.rate_date <= 7
+    {{ fx_daily_rates('exits', 'event_id', 'currency', 'published_date') }}
 ),
 
 layers as (
@@ -31,21 +27,7 @@ samples as (
 rated as (
     select
         exits.*,
-        case
-            when exits.currency = 'USD' then 1.0
-            when daily.usd_per_unit is not null then daily.usd_per_unit
-            else annual.usd_per_unit
-        end as fx_rate,
-        case
-            when exits.currency = 'USD' then exits.published_date
-            when daily.usd_per_unit is not null then daily.rate_date
-            when annual.usd_per_unit is not null then make_date(annual.year, 12, 31)
-        end as fx_rate_date,
-        case
-            when exits.currency = 'USD' then 'identity'
-            when daily.usd_per_unit is not null then daily.fx_source
-            else annual.fx_source
-        end as fx_source
+        {{ fx_rate_columns('exits', 'currency', 'published_date') }}
     from exits
     left join daily using (event_id)
     left join {{ ref('int_fx_rates_annual') }} as annual
