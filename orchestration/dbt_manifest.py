@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pprint
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -75,21 +77,60 @@ def _parse_in_process(settings: Settings, *extra: str) -> tuple[bool, str]:
     return result.success, out.getvalue() + (f"\n{result.exception}" if result.exception else "")
 
 
+PARTIAL_PARSE_NAME = "partial_parse.msgpack"
+# In dbt's partial-parse file (msgpack): the profile hash's checksum, a 64-character str8 (0xd9 0x40).
+_PROFILE_CHECKSUM = re.compile(rb"profile_hash.{0,40}?checksum\xd9\x40([0-9a-f]{64})", re.S)
+
+
+def profile_checksum(working_db: Path) -> str:
+    """dbt's hash of the profile's connection details when the profile points at ``working_db``.
+
+    dbt keys partial parsing on it (``ManifestLoader.build_manifest_state_check``: the sorted
+    ``connection_info()`` items, pretty-printed, hashed) and the profile's ``path`` is one of them.
+    """
+    from dbt.adapters.duckdb.credentials import DuckDBCredentials
+    from dbt.contracts.files import FileHash
+
+    keys = sorted(DuckDBCredentials.from_dict({"path": str(working_db), "schema": "main"}).connection_info())
+    return FileHash.from_contents(pprint.pformat(keys)).checksum
+
+
+def warm_partial_parse(working_db: Path, destination: Path | None = None) -> None:
+    """Put ``target/partial_parse.msgpack`` at ``destination``, keyed to the profile of ``working_db``.
+
+    Every warehouse folder gives the profile another ``path``, and dbt reads any change of the profile
+    as "profile has changed": it parses all ~550 nodes again (10-30 s), although nothing a node
+    parses to depends on the path (the database name, which does, is the file's stem, the same in
+    every warehouse). Re-keying the saved state to this profile's hash lets dbt parse only what
+    changed. Should the hash be computed differently from dbt's, the two disagree and dbt parses in
+    full, as it would have anyway: the rewrite can cost a parse, never skip a needed one.
+    """
+    saved = TARGET_DIR / PARTIAL_PARSE_NAME
+    if not saved.is_file():
+        return
+    destination = destination or saved
+    data = saved.read_bytes()
+    found = _PROFILE_CHECKSUM.findall(data)
+    wanted = profile_checksum(working_db).encode()
+    if len(found) == 1 and found[0] != wanted and data.count(found[0]) == 1:
+        data = data.replace(found[0], wanted)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_name(f".{destination.name}.{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, destination)
+
+
 def keep_partial_parse_warm(run_target: Path) -> None:
     """Copy a build's partial-parse state back to ``target/``, where the next build starts from.
 
-    dbt invalidates partial parsing when the profile changes, and the profile's ``path`` (the
-    working file, so the warehouse folder) is part of it: a build in a warehouse other than the one
-    ``target/partial_parse.msgpack`` was written for parses the whole project again (20-30 s under
-    load). dagster-dbt copies that file into each run's folder but never back; copying the run's
-    updated file back keeps it valid for the warehouse in use, so only the first build after a
-    switch of warehouse pays the full parse.
+    dagster-dbt copies ``target/partial_parse.msgpack`` into each run's folder but never back;
+    copying the run's updated file back means the next build only parses what changed since.
     """
-    source = run_target / "partial_parse.msgpack"
+    source = run_target / PARTIAL_PARSE_NAME
     if source.is_file():
         tmp = TARGET_DIR / f".partial_parse.{os.getpid()}.msgpack"
         shutil.copy(source, tmp)
-        os.replace(tmp, TARGET_DIR / "partial_parse.msgpack")
+        os.replace(tmp, TARGET_DIR / PARTIAL_PARSE_NAME)
 
 
 def ensure_manifest(settings: Settings | None = None, *, force: bool = False, write_derived: bool = True) -> Path:
@@ -106,6 +147,7 @@ def ensure_manifest(settings: Settings | None = None, *, force: bool = False, wr
     if not force and MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current:
         return MANIFEST
     settings = settings or Settings.from_env()
+    warm_partial_parse(settings.working_db)
     ok, output = _parse_in_process(settings)
     if not ok:  # partial parsing can trip over a large change (a merge): parse from scratch once
         ok, output = _parse_in_process(settings, "--no-partial-parse")

@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -14,7 +15,13 @@ from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
 from ingestors.sources import ALL, BY_NAME
 from orchestration import build_policy
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, MANIFEST, keep_partial_parse_warm
+from orchestration.dbt_manifest import (
+    DBT_PROJECT_DIR,
+    MANIFEST,
+    TARGET_DIR,
+    keep_partial_parse_warm,
+    warm_partial_parse,
+)
 from orchestration.ingest import raw_asset_key
 from orchestration.resources import WRITER_POOL, CadenaResource
 
@@ -80,7 +87,10 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
         if created:
             context.log.info(f"created {len(created)} empty raw tables of sources never loaded: {', '.join(created)}")
         build_policy.mark_build_started(settings)
-        invocation = dbt.cli(["build"], context=context)
+        # this run's dbt target folder, seeded with the last parse re-keyed to this warehouse's profile
+        run_target = TARGET_DIR / f"cadena_dbt-{context.run_id[:7]}-{uuid4().hex[:7]}"
+        warm_partial_parse(settings.working_db, run_target / "partial_parse.msgpack")
+        invocation = dbt.cli(["build"], context=context, target_path=run_target)
         yield from invocation.stream()
         keep_partial_parse_warm(invocation.target_path)
 
