@@ -1,40 +1,44 @@
 """Benchmark at scale: the raw tables at 10x and 100x their live sizes, the build beside its floor.
 
-The generator writes every raw table with its real schema (the table a source's loader creates)
-at ``factor`` times the size a live refresh loads, by recycling the rows of a built offline
-warehouse: key columns get a suffix per copy so keys stay unique, and the rows are spread over
-every LatAm country with weights close to the region's economic weight (Brazil and Mexico first,
-the small Caribbean economies last), and organisation names get the copy's number, so each copy is
-another organisation rather than one organisation with `factor` times its claims (the year of history is
-bench_year.py's). Nothing here is data: the warehouse it builds is thrown away.
+One command measures every factor and writes ``RESULTS_SCALE.md`` (after each factor, so a run cut short
+still leaves the factors it finished, and a factor that fails gets a row saying where):
 
-Live sizes (rows a live refresh loads; the sources that say so in their module docstrings or the
-real captures in ../shared/samples): PeeringDB facilities, exchanges and organisations in LatAm,
-TeleGeography's LatAm cables and landings, every YC company with a LatAm location, ten years of
-funding news, a year of ECB rates for every currency.
+    uv run python warehouse/benchmarks/bench_scale.py --factor 10 --factor 100 [--timeout 5400]
 
-For each factor it reports: rows written, `dbt build` wall time, the floor (the same compiled
-SQL run in one DuckDB connection, see bench_refresh.py), their ratio, peak memory of the build,
-and p50/p95 latency of the dashboard's mart queries on the built file. Results go to
-``RESULTS_SCALE.md``.
+For each factor, in a temporary warehouse grown from one offline refresh (``scale_data.py`` says how the
+synthetic rows are made and which tables are bounded):
 
-    uv run python warehouse/benchmarks/bench_scale.py --factor 10 --factor 100
+* **raw**: rows of the grown raw tables, the working file's size, and how long generating took;
+* **build**: ``dbt build`` on that file, wall time, and peak memory (the resident memory of the dbt process
+  and its children, summed, sampled every 0.2 s from /proc); the slowest nodes, from dbt's own per-node times;
+* **floor**: the compiled SQL of every SQL model and test run in one DuckDB connection on a copy of the built
+  file (bench_refresh.py's ``floor``; Python models are left as built, so the build/floor ratio counts the
+  Python models' whole time against the build: the table also gives the ratio with them added to the floor);
+* **publish**: ``ingestors.core.publish.publish`` of the built file (the database, the exports, the market map);
+* **dashboard**: every query the dashboard's pages run (captured by running each page script in Streamlit's
+  bare mode against the publication), each run ``--runs`` times as the app runs it on a cache miss: a new
+  in-memory DuckDB, the published file attached read-only, the query, the result as a DataFrame. p50/p95
+  are over all those timings.
+
+``--raw-only F`` generates factor F without building it (rows and size only), for a factor whose build does not
+fit the time; ``--timeout`` stops a build and records how far it got.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import random
-import resource
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,219 +49,311 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 from bench_refresh import floor, run_refresh  # noqa: E402
+from scale_data import GRIDS, scale_raw  # noqa: E402
 
-# Rows a live refresh loads, per raw table (orders of magnitude, from the sources' docstrings and captures).
-LIVE_ROWS = {
-    ("raw_peeringdb", "facilities"): 900, ("raw_peeringdb", "internet_exchanges"): 150,
-    ("raw_peeringdb", "ix_facilities"): 600, ("raw_peeringdb", "organizations"): 2_500,
-    ("raw_telegeography", "cables"): 120, ("raw_telegeography", "landing_points"): 300,
-    ("raw_telegeography", "cable_landings"): 700, ("raw_yc", "companies"): 450,
-    ("raw_news", "articles"): 30_000, ("raw_news", "funding_events"): 6_000,
-    ("raw_ecb_fx", "rates"): 10_000, ("raw_world_bank", "observations"): 9_000,
-    ("raw_wikidata", "organizations"): 4_000, ("raw_openalex", "institutions"): 800,
-    ("raw_openalex", "works_by_country_year"): 600, ("raw_sec_form_d", "offerings"): 300,
-    ("raw_azure_retail_prices", "prices"): 600, ("raw_aws_ec2_gpu", "offers"): 400,
-    ("raw_epoch_notable_models", "models"): 60, ("raw_epoch_gpu_clusters", "clusters"): 40,
-    ("raw_top500", "systems"): 500, ("raw_licensed_exports", "rounds"): 3_000,
-}
-# Organisation names the copies vary ("Acme" -> "Acme 7"): each copy is another organisation, as at real scale,
-# instead of one organisation gathering `factor` times its claims (and funding rounds clustering them all).
-NAME_COLUMNS = {
-    ("raw_news", "funding_events"): ("company_name",), ("raw_licensed_exports", "rounds"): ("organization_name",),
-    ("raw_sec_form_d", "offerings"): ("entity_name",), ("raw_yc", "companies"): ("name",),
-    ("raw_peeringdb", "organizations"): ("name",), ("raw_peeringdb", "facilities"): ("name", "org_name"),
-    ("raw_openalex", "institutions"): ("display_name",), ("raw_wikidata", "organizations"): ("label", "name"),
-}
-# Share of organisations/facilities per country: the region's economic weight, roughly.
-COUNTRY_WEIGHTS = {"BR": 34, "MX": 25, "AR": 8, "CO": 6, "CL": 5, "PE": 4, "EC": 2, "DO": 2, "GT": 2, "CR": 1.5,
-                   "PA": 1.5, "UY": 1.5, "BO": 1, "PY": 1, "SV": 0.6, "HN": 0.6, "NI": 0.3, "CU": 1, "VE": 2,
-                   "JM": 0.3, "TT": 0.4, "PR": 2}
+# "12 of 459 OK created sql table model main.fct_x ..... [OK in 0.30s]", "13 of 459 FAIL 2 test_y .. [FAIL 2 in 0.1s]"
+DBT_DONE = re.compile(r"\d+ of \d+ (OK|PASS|ERROR|FAIL|WARN)\S*(?: \d+)?\s+(.*?)[\s.]*\[(\w+)(?: \d+)? in ([\d.]+)s\]")
+DBT_START = re.compile(r"\d+ of (\d+) START (.*?)[\s.]*\[RUN\]")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-ID_LIKE = ("_id", "id", "_key", "url", "number", "qid", "slug")
+class TreeMemory:
+    """Peak resident memory (MB) of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every, self.peak_mb = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
+        while not self._stop.is_set():
+            parents, rss = {}, {}
+            for entry in os.listdir("/proc"):
+                if entry.isdigit():
+                    try:
+                        stat = Path(f"/proc/{entry}/stat").read_text()
+                    except OSError:
+                        continue
+                    fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+                    parents[int(entry)], rss[int(entry)] = int(fields[1]), int(fields[21]) * page_kb
+            tree, grew = {self.pid}, True
+            while grew:
+                more = {p for p, parent in parents.items() if parent in tree} - tree
+                tree |= more
+                grew = bool(more)
+            self.peak_mb = max(self.peak_mb, sum(rss.get(p, 0) for p in tree) / 1024)
+            self._stop.wait(self.every)
 
 
-def _copy_column(keys: set[str], types: dict[str, str]) -> str:
-    """The key column the copies' suffix goes into: an id-like text, else a number, else a date."""
-    ordered = sorted(keys)
-    for test in (lambda c: types[c].startswith("VARCHAR") and c.endswith(ID_LIKE),
-                 lambda c: types[c] in ("BIGINT", "INTEGER"), lambda c: types[c] == "DATE",
-                 lambda c: types[c].startswith("VARCHAR")):
-        found = [c for c in ordered if test(c)]
-        if found:
-            return found[0]
-    return ordered[0]
+@dataclass
+class Build:
+    wall_s: float = 0.0
+    peak_mb: float = 0.0
+    ok: bool = False
+    nodes_done: int = 0
+    nodes_total: int = 0
+    failures: list[str] = field(default_factory=list)
+    times: dict[str, float] = field(default_factory=dict)  # node -> its own seconds
+    where: str = ""  # for a build that did not finish: what it was running
 
 
-def scale_raw(db: Path, factor: int, seed: int = 7) -> int:
-    """Grow every listed raw table to ``factor`` x its live size; returns the rows written."""
-    rng = random.Random(seed)
-    countries = list(COUNTRY_WEIGHTS)
-    weights = list(COUNTRY_WEIGHTS.values())
-    written = 0
-    with duckdb.connect(str(db)) as con:
-        # Every table of a source gets the same number of copies, so ids that tables of one source share
-        # (a cable and its landings) stay consistent within each copy.
-        sizes = {}
-        for (schema, table), live in LIVE_ROWS.items():
-            exists = con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                                 [schema, table]).fetchone()[0]
-            have = con.execute(f"select count(*) from {schema}.{table}").fetchone()[0] if exists else 0
-            if have:
-                sizes[(schema, table)] = (have, max(0, -(-live * factor // have) - 1))
-        per_source = {}
-        for (schema, _), (_, copies) in sizes.items():
-            per_source[schema] = max(per_source.get(schema, 0), copies)
-        for schema, table in sizes:
-            copies = per_source[schema]
-            columns = con.execute("select column_name, data_type from duckdb_columns() "
-                                  "where schema_name = ? and table_name = ?", [schema, table]).fetchall()
-            keys = {c for c, in con.execute(
-                "select unnest(constraint_column_names) from duckdb_constraints() "
-                "where schema_name = ? and table_name = ? and constraint_type = 'PRIMARY KEY'",
-                [schema, table]).fetchall()}
-            types = dict(columns)
-            # One key column per table tells the copies apart: an identifier if the key has one, never a
-            # categorical column of the key (a price type, an indicator code), whose values tests check.
-            copy_keys = {_copy_column(keys, types)} if keys else set()
-            originals = " and ".join(
-                f"not contains(\"{k}\", '~')" if types[k].startswith("VARCHAR") else
-                f"\"{k}\" < 10000000" if types[k] in ("BIGINT", "INTEGER") else "true" for k in copy_keys) or "true"
-            # countries are reassigned only where they are not part of the key (two originals must not collide)
-            country_cols = [c for c, _ in columns
-                            if c in ("country_iso2", "country_code", "country") and c not in keys]
-            # One statement per table: the original rows x copy numbers 1..copies. Copy n gets key suffix n
-            # and a country drawn from the weights (a fixed draw per n, so a copy is one country).
-            draws = ", ".join(f"'{c}'" for c in rng.choices(countries, weights, k=min(copies, 5000)) or ["BR"])
-            select = []
-            for name, dtype in columns:
-                quoted = f't."{name}"'
-                if name in copy_keys and dtype.startswith("VARCHAR"):
-                    select.append(f"{quoted} || '~' || r.n")
-                elif name in copy_keys and dtype in ("BIGINT", "INTEGER"):
-                    select.append(f"{quoted} + r.n * 10000000")
-                elif name in copy_keys and dtype == "DATE":
-                    select.append(f"{quoted} - cast(r.n as integer)")
-                elif name in NAME_COLUMNS.get((schema, table), ()) and dtype.startswith("VARCHAR"):
-                    select.append(f"{quoted} || ' ' || r.n")
-                elif name in country_cols and dtype.startswith("VARCHAR"):
-                    pick = f"([{draws}])[1 + r.n % {min(copies, 5000) or 1}]"
-                    select.append(f"case when {quoted} is not null then {pick} end")
-                else:
-                    select.append(quoted)
-            if copies:
-                con.execute(f"insert or ignore into {schema}.{table} select {', '.join(select)} "
-                            f"from (select * from {schema}.{table} where {originals}) as t, "
-                            f"range(1, {copies + 1}) as r(n)")
-            written += con.execute(f"select count(*) from {schema}.{table}").fetchone()[0]
-    return written
-
-
-def dbt_build(db: Path) -> tuple[float, int]:
-    """`dbt build` on ``db``: wall seconds and peak resident memory of the process in MB."""
+def dbt_build(db: Path, timeout: float | None) -> Build:
+    """`dbt build` on ``db``, its output read line by line (what finished, what failed, each node's time)."""
     env = {**os.environ, "CADENA_DB_PATH": str(db), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     dbt = Path(sys.executable).with_name("dbt")
+    result, running = Build(), {}
     start = time.perf_counter()
-    proc = subprocess.run([str(dbt), "build", "--quiet", "--profiles-dir", ".", "--target-path",
-                           str(db.parent / "target")], cwd=REPO / "dbt_project", env=env, capture_output=True,
-                          text=True)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"dbt build failed at scale:\n{proc.stdout[-3000:]}")
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    command = [str(dbt), "--no-use-colors", "build", "--profiles-dir", ".", "--target-path",
+               str(db.parent / "target"), "--log-path", str(db.parent / "logs")]
+    proc = subprocess.Popen(command, cwd=REPO / "dbt_project", env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    killer = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGTERM)) if timeout else None
+    if killer:
+        killer.start()
+    with TreeMemory(proc.pid) as memory:
+        for line in proc.stdout:
+            line = ANSI.sub("", line)
+            if match := DBT_START.search(line):
+                result.nodes_total = int(match.group(1))
+                running[match.group(2).split()[-1]] = time.perf_counter()
+            elif match := DBT_DONE.search(line):
+                node = match.group(2).split()[-1]
+                running.pop(node, None)
+                result.nodes_done += 1
+                result.times[node] = float(match.group(4))
+                if match.group(3) in ("ERROR", "FAIL"):
+                    result.failures.append(f"{match.group(3)} {node}")
+        proc.wait()
+    if killer:
+        killer.cancel()
+    result.wall_s, result.peak_mb = time.perf_counter() - start, memory.peak_mb
+    result.ok = proc.returncode == 0
+    if running:
+        now = time.perf_counter()
+        result.where = ", ".join(f"{node} (running {now - t0:.0f} s)" for node, t0 in running.items())
+    return result
 
 
 def dashboard_queries(published: Path) -> list[tuple[str, tuple]]:
-    """The SQL the dashboard's pages run, captured by running each page script in Streamlit's bare
-    mode against ``published`` (no server, no browser): every call of ``cadena_dashboard.data.query``."""
+    """The SQL the dashboard's pages run, captured by running each page script in Streamlit's bare mode
+    against ``published`` (no server, no browser): every query the pages send through ``cadena_dashboard.data``."""
     import logging
     import runpy
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     sys.path.insert(0, str(REPO / "warehouse" / "dashboard"))
-    os.environ["CADENA_WAREHOUSE_DIR"] = str(published.parent)
-    from cadena_dashboard import data
+    from cadena_dashboard import data, ui
 
     captured: list[tuple[str, tuple]] = []
-    original = data.query
+    original = data._query
 
-    def recording(pub, sql, params=()):
+    def recording(path, key, sql, params=()):
         captured.append((sql, tuple(params)))
-        return original(pub, sql, params)
+        return original(path, key, sql, params)
 
-    data.query = recording
+    data._query = recording  # query(), scalar() and table() all go through it
     try:
+        ui.set_publication(data.current_publication(published))
         for page in sorted((REPO / "warehouse" / "dashboard" / "views").glob("*.py")):
             try:
                 runpy.run_path(str(page), run_name="__main__")
             except Exception as exc:  # a page that needs a live session: its queries so far still count
                 print(f"{page.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
     finally:
-        data.query = original
+        data._query = original
     return list(dict.fromkeys(captured))
 
 
-def dashboard_latency(published: Path, runs: int = 20) -> tuple[float, float, int]:
-    """p50 and p95 (ms) of the dashboard's queries on the published file, read-only, as the app runs them."""
+def dashboard_latency(published: Path, runs: int) -> dict:
+    """p50 and p95 (ms) of the dashboard's queries on ``published``, each run as the app runs it on a cache miss."""
     queries = dashboard_queries(published)
-    timings = []
-    with duckdb.connect(str(published), read_only=True) as con:
-        for _ in range(runs):
-            for sql, params in queries:
-                start = time.perf_counter()
-                con.execute(sql, list(params)).fetchall()
-                timings.append((time.perf_counter() - start) * 1000)
+    timings, slowest = [], {}
+    for _ in range(runs):
+        for sql, params in queries:
+            start = time.perf_counter()
+            with duckdb.connect() as con:
+                con.execute("attach ? as pub (read_only)", [str(published)])
+                con.execute("use pub")
+                con.execute(sql, list(params)).df()
+            ms = (time.perf_counter() - start) * 1000
+            timings.append(ms)
+            slowest[sql] = max(slowest.get(sql, 0.0), ms)
     timings.sort()
-    return statistics.median(timings), timings[int(0.95 * (len(timings) - 1))], len(queries)
+    worst_sql, worst_ms = max(slowest.items(), key=lambda kv: kv[1]) if slowest else ("", 0.0)
+    return {"queries": len(queries), "p50": statistics.median(timings) if timings else 0.0,
+            "p95": timings[int(0.95 * (len(timings) - 1))] if timings else 0.0,
+            "slowest": " ".join(worst_sql.split())[:120], "slowest_ms": worst_ms}
+
+
+@dataclass
+class Row:
+    factor: int
+    raw_rows: int = 0
+    raw_mb: float = 0.0
+    generate_s: float = 0.0
+    build: Build | None = None
+    floor_s: float | None = None
+    python_s: float = 0.0
+    publish_s: float | None = None
+    published_mb: float | None = None
+    latency: dict | None = None
+    note: str = ""
+    tables: dict[str, int] = field(default_factory=dict)
+
+
+def python_models() -> set[str]:
+    return {p.stem for p in (REPO / "dbt_project" / "models").rglob("*.py")}
+
+
+def measure(factor: int, base: Path, tmp: Path, *, build: bool, timeout: float | None, runs: int,
+            keep: Path | None) -> Row:
+    row = Row(factor)
+    work = tmp / f"x{factor}"
+    work.mkdir()
+    db = work / "cadena_work.duckdb"
+    shutil.copy(base, db)
+    start = time.perf_counter()
+    row.tables = scale_raw(str(db), factor)
+    row.generate_s = time.perf_counter() - start
+    with duckdb.connect(str(db)) as con:
+        con.execute("checkpoint")
+    row.raw_rows, row.raw_mb = sum(row.tables.values()), db.stat().st_size / 2**20
+    report(f"x{factor}: {row.raw_rows:,} raw rows in the grown tables, {row.raw_mb:.0f} MB, "
+           f"generated in {row.generate_s:.1f} s")
+    if not build:
+        row.note = "generated only (--raw-only): not built"
+        return row
+    row.build = dbt_build(db, timeout)
+    row.python_s = sum(s for node, s in row.build.times.items() if node.split(".")[-1] in python_models())
+    report(f"x{factor}: build {'ok' if row.build.ok else 'FAILED'} in {row.build.wall_s:.1f} s, peak "
+           f"{row.build.peak_mb:.0f} MB, {row.build.nodes_done}/{row.build.nodes_total} nodes "
+           f"{row.build.failures or ''} {row.build.where}")
+    if not row.build.ok:
+        return row
+    row.floor_s = floor(db, work)["floor_s"]
+    report(f"x{factor}: floor {row.floor_s:.1f} s")
+    from ingestors.core.publish import publish
+
+    published = work / "published" / "cadena.duckdb"
+    start = time.perf_counter()
+    publish(db, published)
+    row.publish_s = time.perf_counter() - start
+    row.published_mb = published.resolve().stat().st_size / 2**20
+    row.latency = dashboard_latency(published, runs)
+    report(f"x{factor}: published in {row.publish_s:.1f} s ({row.published_mb:.0f} MB); dashboard "
+           f"{row.latency['queries']} queries, p50 {row.latency['p50']:.1f} ms, p95 {row.latency['p95']:.1f} ms")
+    if keep:
+        shutil.copytree(work, keep / f"x{factor}", symlinks=True, dirs_exist_ok=True)
+    return row
+
+
+def report(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message} (load {os.getloadavg()[0]:.1f})", file=sys.stderr, flush=True)
+
+
+def fmt(value, spec: str = ".1f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def write_results(rows: list[Row], loads: list[float], command: str, started: datetime) -> None:
+    lines = [
+        "# Scale benchmark",
+        "",
+        f"Measured {started:%Y-%m-%d %H:%M}-{datetime.now(UTC):%H:%M} UTC on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, DuckDB {duckdb.__version__}; load average "
+        f"{min(loads):.1f}-{max(loads):.1f} during the run (other work on the machine slows every figure; the "
+        "ratios are measured in one run). Written by `warehouse/benchmarks/bench_scale.py`; re-run with:",
+        "",
+        f"    {command}",
+        "",
+        "| scale | raw rows (grown tables) | working file (MB) | dbt build (s) | peak memory (MB) | floor (s) | "
+        "build / floor | Python models (s) | build / (floor + Python) | publish (s) | dashboard queries | "
+        "p50 (ms) | p95 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        b = r.build
+        if b is None:
+            cells = ["not built"] + ["-"] * 9
+        elif not b.ok:
+            cells = [f"failed at {b.wall_s:.0f} s", f"{b.peak_mb:.0f}"] + ["-"] * 8
+        else:
+            lat = r.latency or {}
+            cells = [f"{b.wall_s:.1f}", f"{b.peak_mb:.0f}", fmt(r.floor_s), fmt(b.wall_s / r.floor_s),
+                     f"{r.python_s:.1f}", fmt(b.wall_s / (r.floor_s + r.python_s)), fmt(r.publish_s),
+                     str(lat.get("queries", "-")), fmt(lat.get("p50")), fmt(lat.get("p95"))]
+        lines.append(f"| {r.factor}x | {r.raw_rows:,} | {r.raw_mb:.0f} | " + " | ".join(cells) + " |")
+    lines += ["", "Targets at 100x: build <= 1.5x its floor, peak memory <= 2 GB, dashboard p95 < 100 ms.", ""]
+    for r in rows:
+        b = r.build
+        lines.append(f"## {r.factor}x")
+        lines.append("")
+        lines.append(f"- Raw tables grown in {r.generate_s:.1f} s: " + ", ".join(
+            f"{name} {n:,}" for name, n in r.tables.items()) + ".")
+        if r.note:
+            lines.append(f"- {r.note}.")
+        if b is not None:
+            state = "finished" if b.ok else ("stopped by --timeout" if b.where else "failed")
+            lines.append(f"- dbt build {state} after {b.wall_s:.0f} s: {b.nodes_done} of {b.nodes_total} nodes done"
+                         + (f"; failing: {', '.join(b.failures)}" if b.failures else "")
+                         + (f"; still running: {b.where}" if b.where else "") + ".")
+            top = sorted(b.times.items(), key=lambda kv: -kv[1])[:8]
+            lines.append("- Slowest nodes (their own seconds): " + ", ".join(f"{n} {s:.1f}" for n, s in top) + ".")
+        if r.latency:
+            lines.append(f"- Dashboard: published file {r.published_mb:.0f} MB; slowest query "
+                         f"{r.latency['slowest_ms']:.0f} ms: `{r.latency['slowest']}...`")
+        lines.append("")
+    bounded = ", ".join(f"{s}.{t}" for s, t in GRIDS)
+    lines += [
+        "Bounded tables (" + bounded + ") are filled to their live extent (every LatAm country x year for each "
+        "indicator, every weekday of ten years for each currency) and are the same size at every factor: they "
+        "are keyed by country or currency and year, so they do not grow with the ecosystem. "
+        "`scale_data.py` describes the generator.",
+        "",
+    ]
+    (HERE / "RESULTS_SCALE.md").write_text("\n".join(lines))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--factor", type=int, action="append", default=[])
+    parser.add_argument("--factor", type=int, action="append", default=[], help="build and measure this factor")
+    parser.add_argument("--raw-only", type=int, action="append", default=[], help="only generate this factor")
+    parser.add_argument("--timeout", type=float, default=None, help="stop a build after this many seconds")
+    parser.add_argument("--runs", type=int, default=20, help="runs of each dashboard query")
+    parser.add_argument("--keep", type=Path, default=None, help="keep each factor's warehouse under this folder")
     args = parser.parse_args()
-    factors = args.factor or [10, 100]
+    if not args.factor and not args.raw_only:
+        args.factor = [10, 100]
+    command = "uv run python warehouse/benchmarks/bench_scale.py " + " ".join(sys.argv[1:])
+    started = datetime.now(UTC)
 
     from orchestration.dbt_manifest import ensure_manifest
 
     ensure_manifest()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp_name:
+    rows, loads = [], [os.getloadavg()[0]]
+    sampler = threading.Thread(target=lambda: [loads.append(os.getloadavg()[0]) or time.sleep(30)
+                                               for _ in iter(int, 1)], daemon=True)
+    sampler.start()
+    with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp_name:
         tmp = Path(tmp_name)
-        base = tmp / "base"
-        run_refresh(base)
-        for factor in factors:
-            work = tmp / f"x{factor}"
-            work.mkdir()
-            db = work / "cadena_work.duckdb"
-            shutil.copy(base / "work" / "cadena_work.duckdb", db)
-            written = scale_raw(db, factor)
-            build_s, peak_mb = dbt_build(db)
-            floor_s = floor(db, work)["floor_s"]
-            published = work / "cadena.duckdb"
-            shutil.copy(db, published)
-            p50, p95, queries = dashboard_latency(published)
-            rows.append((factor, written, build_s, floor_s, peak_mb, p50, p95, queries))
-            print(f"x{factor}: {written} raw rows, build {build_s:.1f}s, floor {floor_s:.1f}s, "
-                  f"peak {peak_mb} MB, dashboard p50 {p50:.1f} ms p95 {p95:.1f} ms", file=sys.stderr)
-    lines = [
-        "# Scale benchmark",
-        "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.1f} at the end. "
-        "Produced by `warehouse/benchmarks/bench_scale.py`.",
-        "",
-        "| scale | raw rows | dbt build (s) | floor (s) | build / floor | peak memory (MB) | "
-        "dashboard queries | p50 (ms) | p95 (ms) |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *(f"| {f}x | {w:,} | {b:.1f} | {fl:.1f} | {b / fl:.1f} | {m} | {q} | {p50:.1f} | {p95:.1f} |"
-          for f, w, b, fl, m, p50, p95, q in rows),
-        "",
-        "Targets at 100x: build <= 1.5x its floor, peak memory <= 2 GB, dashboard p95 < 100 ms.",
-        "",
-    ]
-    (HERE / "RESULTS_SCALE.md").write_text("\n".join(lines))
-    print("\n".join(lines))
-    print(json.dumps(rows))
+        run_refresh(tmp / "base")
+        base = tmp / "base" / "work" / "cadena_work.duckdb"
+        plan = sorted([(f, True) for f in args.factor] + [(f, False) for f in args.raw_only])
+        for factor, build in plan:
+            rows.append(measure(factor, base, tmp, build=build, timeout=args.timeout, runs=args.runs,
+                                keep=args.keep))
+            write_results(rows, loads, command, started)
+            shutil.rmtree(tmp / f"x{factor}", ignore_errors=True)
+    print((HERE / "RESULTS_SCALE.md").read_text())
 
 
 if __name__ == "__main__":
