@@ -331,6 +331,9 @@ def write_results(rows: list[Row], loads: list[float], command: str, started: da
             lines.append(f"- dbt build {state} after {b.wall_s:.0f} s: {b.nodes_done} of {b.nodes_total} nodes done"
                          + (f"; failing: {', '.join(b.failures)}" if b.failures else "")
                          + (f"; still running: {b.where}" if b.where else "") + ".")
+            if not b.ok:
+                lines.append(f"- Not measured at {r.factor}x, as the build did not finish: the floor, the publication "
+                             "and the dashboard's latency on it.")
             top = sorted(b.times.items(), key=lambda kv: -kv[1])[:8]
             lines.append("- Slowest nodes (their own seconds): " + ", ".join(f"{n} {s:.1f}" for n, s in top) + ".")
         if r.latency:
