@@ -111,3 +111,17 @@ def test_frozen_split_of_the_labelled_organisations():
     print({s.layer: round(s.accuracy, 3) for s in scores.values()}, f"exact={exact:.3f} of {seen}")
     assert all(s.accuracy >= 0.95 for s in scores.values()), {s.layer: s.accuracy for s in scores.values()}
     assert exact >= 0.9, [(r["name"], got) for r, got in errors]
+
+
+def test_the_indexed_rules_fire_exactly_what_every_rule_asked_in_turn_fires():
+    """``rules_from_rows`` indexes the rules (tags, industries and classes looked up, not tried one by one);
+    the classification must be the same as asking each rule of a plain list."""
+    qid = next(r.pattern for r in RULES if r.field == "wikidata_qid")
+    items = [f for f, _ in LABELLED] + [
+        wd("qid-and-label", [qid.lower(), "Data Center", "universidad"], "IA para el agro"),
+        OrgFeatures("everything", ("MLOps", "Fintech"), ("B2B",), ("software company", "research institute"),
+                    "delt.ai uses artificial intelligence; see https://x.ai"),
+        OrgFeatures("nothing"),
+    ]
+    for item in items:
+        assert classify(item, RULES) == classify(item, list(RULES)), item.key
