@@ -266,8 +266,10 @@ def measure(factor: int, base: Path, tmp: Path, *, build: bool, timeout: float |
     report(f"x{factor}: build {'ok' if row.build.ok else 'FAILED'} in {row.build.wall_s:.1f} s, peak "
            f"{row.build.peak_mb:.0f} MB, {row.build.nodes_done}/{row.build.nodes_total} nodes "
            f"{row.build.failures or ''} {row.build.where}")
-    if not row.build.ok:
-        return row
+    if not row.build.ok and (row.build.where or any(not f.startswith("FAIL ") for f in row.build.failures)
+                             or not row.build.failures):
+        return row  # stopped, or a model did not build: nothing to publish
+    # (a build whose models all built but a data test failed is measured on: its figures hold, the row says which)
     row.floor_s = floor(db, work)["floor_s"]
     report(f"x{factor}: floor {row.floor_s:.1f} s")
     from ingestors.core.publish import publish
@@ -313,7 +315,7 @@ def write_results(rows: list[Row], loads: list[float], command: str, started: da
         b = r.build
         if b is None:
             cells = ["not built"] + ["-"] * 10
-        elif not b.ok:
+        elif r.floor_s is None:
             cells = [f"{'stopped' if b.where else 'failed'} at {b.wall_s:.0f} s", f"{b.peak_mb:.0f}"] + ["-"] * 9
         else:
             lat = r.latency or {}
@@ -331,11 +333,12 @@ def write_results(rows: list[Row], loads: list[float], command: str, started: da
         if r.note:
             lines.append(f"- {r.note}.")
         if b is not None:
-            state = "finished" if b.ok else ("stopped by --timeout" if b.where else "failed")
+            state = ("finished" if b.ok else "stopped by --timeout" if b.where else
+                     "finished with failing data tests" if r.floor_s is not None else "failed")
             lines.append(f"- dbt build {state} after {b.wall_s:.0f} s: {b.nodes_done} of {b.nodes_total} nodes done"
                          + (f"; failing: {', '.join(b.failures)}" if b.failures else "")
                          + (f"; still running: {b.where}" if b.where else "") + ".")
-            if not b.ok:
+            if r.floor_s is None:
                 lines.append(f"- Not measured at {r.factor}x, as the build did not finish: the floor, the publication "
                              "and the dashboard's latency on it.")
             top = sorted(b.times.items(), key=lambda kv: -kv[1])[:8]
