@@ -285,15 +285,17 @@ def _grid_sql(t: Table, grid: Grid) -> str:
         select {', '.join(select)} from cells"""
 
 
-def scale_raw(db: str, factor: int) -> dict[str, int]:
+def scale_raw(db: str, factor: int, live_rows: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
     """Grow the raw tables of ``db`` to ``factor`` x their live sizes (bounded tables to their live extent).
 
-    Returns the rows of every grown table, by ``schema.table``."""
+    ``live_rows`` replaces LIVE_ROWS (tests grow small tables). Returns the rows of every grown table, by
+    ``schema.table``."""
+    live_rows = live_rows or LIVE_ROWS
     written: dict[str, int] = {}
     with duckdb.connect(db) as con:
-        tables = {key: t for key in LIVE_ROWS if (t := _describe(con, *key)) and t.rows}
+        tables = {key: t for key in live_rows if (t := _describe(con, *key)) and t.rows}
         for key, t in tables.items():
-            t.copies = max(0, -(-LIVE_ROWS[key] * factor // t.rows) - 1)
+            t.copies = max(0, -(-live_rows[key] * factor // t.rows) - 1)
         for space, columns in ID_SPACES.items():
             for schema, name, col in columns:
                 if (schema, name) in tables:
