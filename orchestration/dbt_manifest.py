@@ -133,6 +133,18 @@ def keep_partial_parse_warm(run_target: Path) -> None:
         os.replace(tmp, TARGET_DIR / PARTIAL_PARSE_NAME)
 
 
+def manifest_is_current(current: str | None = None) -> bool:
+    """True when ``target/manifest.json`` was parsed from the dbt project's files as they are now."""
+    current = current or project_hash()
+    return MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current
+
+
+def record_manifest(files: str) -> None:
+    """Note that ``target/manifest.json`` was parsed from the project's files of hash ``files`` (by a parse done
+    elsewhere: dagster-dbt's dev preparation)."""
+    HASH_FILE.write_text(files)
+
+
 def ensure_manifest(settings: Settings | None = None, *, force: bool = False, write_derived: bool = True) -> Path:
     """Return the manifest path, running ``dbt parse`` only if the project changed.
 
@@ -144,7 +156,7 @@ def ensure_manifest(settings: Settings | None = None, *, force: bool = False, wr
 
         derived.write({p: c for p, c in derived.source_files().items() if p != derived.README})
     current = project_hash()
-    if not force and MANIFEST.is_file() and HASH_FILE.is_file() and HASH_FILE.read_text() == current:
+    if not force and manifest_is_current(current):
         return MANIFEST
     settings = settings or Settings.from_env()
     warm_partial_parse(settings.working_db)
@@ -153,5 +165,5 @@ def ensure_manifest(settings: Settings | None = None, *, force: bool = False, wr
         ok, output = _parse_in_process(settings, "--no-partial-parse")
     if not ok or not MANIFEST.is_file():
         raise RuntimeError(f"dbt parse failed:\n{output}")
-    HASH_FILE.write_text(current)
+    record_manifest(current)
     return MANIFEST

@@ -10,6 +10,7 @@ from uuid import uuid4
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from ingestors.core.config import Settings
 from ingestors.core.load import ensure_tables
 from ingestors.core.lock import writer_lock
 from ingestors.core.publish import MART_PREFIXES, ExportPolicy, publish
@@ -20,6 +21,9 @@ from orchestration.dbt_manifest import (
     MANIFEST,
     TARGET_DIR,
     keep_partial_parse_warm,
+    manifest_is_current,
+    project_hash,
+    record_manifest,
     warm_partial_parse,
 )
 from orchestration.ingest import raw_asset_key
@@ -32,9 +36,15 @@ FOLDER_GROUPS = {"core": "reference", "meta": "meta"}
 WAREHOUSE_OWNERS = ["team:warehouse"]
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# `dagster dev` / `dg dev` re-parse the project on start; everywhere else the manifest is prepared by
-# `make setup` (`cadena dbt-prepare`) or by the CLI before it loads these definitions, never at import.
-dbt_project.prepare_if_dev()
+# `dagster dev` / `dg dev` re-parse the project on start when a file of it changed since the last parse; everywhere
+# else the manifest is prepared by `make setup` (`cadena dbt-prepare`) or by the CLI before it loads these
+# definitions, never at import. The dev parse runs with the profile pointed at this warehouse's working file, as the
+# builds do, and starts from the last parse re-keyed to that profile, so it parses only what changed.
+if dbt_project.preparer.using_dagster_dev() and not manifest_is_current(files := project_hash()):
+    os.environ["CADENA_DB_PATH"] = str(Settings.from_env().working_db)
+    warm_partial_parse(Settings.from_env().working_db)
+    dbt_project.prepare_if_dev()
+    record_manifest(files)
 if not MANIFEST.is_file():
     raise RuntimeError(f"no dbt manifest at {MANIFEST}: run `cadena dbt-prepare` (make setup does it)")
 
@@ -88,7 +98,7 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
             context.log.info(f"created {len(created)} empty raw tables of sources never loaded: {', '.join(created)}")
         build_policy.mark_build_started(settings)
         # this run's dbt target folder, seeded with the last parse re-keyed to this warehouse's profile
-        run_target = TARGET_DIR / f"cadena_dbt-{context.run_id[:7]}-{uuid4().hex[:7]}"
+        run_target = TARGET_DIR / f"cadena_dbt-{context.run.run_id[:7]}-{uuid4().hex[:7]}"
         warm_partial_parse(settings.working_db, run_target / "partial_parse.msgpack")
         invocation = dbt.cli(["build"], context=context, target_path=run_target)
         yield from invocation.stream()

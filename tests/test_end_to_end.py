@@ -114,16 +114,28 @@ READER = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def refresh_with_peeringdb_down(offline_warehouse, tmp_path_factory):
-    """One forced refresh of a copy of the offline warehouse, with PeeringDB answering an HTML page
-    and a reader process querying the published file all along. Two tests read what it did: a full
-    build costs half a minute, so they share it."""
+    """One refresh of a copy of the offline warehouse in which three things happen at once, as on a real day:
+    the curated registry changed (an organisation gone, one renamed, a round's amount revised), PeeringDB
+    answers an HTML page, and a reader process queries the published file all along. Three tests read what it
+    did; a build costs half a minute, so they share it."""
+    import shutil
+
     import httpx
 
     from ingestors.core.offline import SampleTransport
+    from ingestors.domain import curated
     from orchestration.refresh import refresh
 
-    settings = copy_warehouse(offline_warehouse[0], tmp_path_factory.mktemp("peeringdb_down") / "warehouse")
+    root = tmp_path_factory.mktemp("peeringdb_down")
+    settings = copy_warehouse(offline_warehouse[0], root / "warehouse")
     facilities = query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id")
+    registry = root / "organizations"
+    shutil.copytree(curated.REGISTRY_DIR, registry)
+    (registry / "notco.yaml").unlink()
+    cenia = registry / "cenia.yaml"
+    cenia.write_text(cenia.read_text().replace("name: CENIA", "name: CENIA Chile"))
+    scala = registry / "scala-data-centers.yaml"
+    scala.write_text(scala.read_text().replace("amount: 215000000", "amount: 275000000"))
     original = SampleTransport.handle_request
 
     def peeringdb_is_down(self, request):
@@ -131,13 +143,14 @@ def refresh_with_peeringdb_down(offline_warehouse, tmp_path_factory):
             return httpx.Response(200, html="<html><body>We'll be back soon</body></html>")
         return original(self, request)
 
-    stop = settings.warehouse_dir.parent / "stop"
+    stop = root / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.published_db), str(stop)],
                               stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     try:
         with pytest.MonkeyPatch.context() as patch, warehouse_env(settings.warehouse_dir):
             patch.setattr(SampleTransport, "handle_request", peeringdb_is_down)
-            report = refresh(offline=True, force=True, settings=settings, persist_runs=False)
+            patch.setattr(curated, "REGISTRY_DIR", registry)
+            report = refresh(offline=True, settings=settings, persist_runs=False)
     finally:
         stop.touch()
         out, _ = reader.communicate(timeout=60)
@@ -149,8 +162,10 @@ def test_a_failing_source_keeps_its_last_good_data_and_does_not_stop_the_others(
     assert list(report.failed) == ["peeringdb"]
     assert report.failed["peeringdb"].startswith("peeringdb: bad payload in snapshot ")
     assert "not JSON" in report.failed["peeringdb"]
-    assert len(report.loaded) == len(ALL) - 1 and report.published
-    # the others were rebuilt and published; PeeringDB's last good rows are still there
+    # every other source ran: the one that changed was loaded, built and published, the rest were unchanged
+    assert report.loaded == ["curated_registry"] and report.published
+    assert sorted(report.unchanged) == sorted(s.name for s in ALL if s.name not in ("peeringdb", "curated_registry"))
+    # PeeringDB's last good rows are still there
     assert query(settings, "select * exclude (retrieved_at) from fct_facilities order by facility_id") == facilities
 
 
@@ -295,23 +310,8 @@ def test_talent_mart_puts_ai_researchers_beside_developers(offline_warehouse):
         (923,)]
 
 
-def test_history_records_what_changed(offline_warehouse, tmp_path, monkeypatch):
-    import shutil
-
-    from ingestors.domain import curated
-    from orchestration.refresh import refresh
-
-    settings = copy_warehouse(offline_warehouse[0], tmp_path / "warehouse")
-    registry = tmp_path / "organizations"
-    shutil.copytree(curated.REGISTRY_DIR, registry)
-    (registry / "notco.yaml").unlink()
-    cenia = registry / "cenia.yaml"
-    cenia.write_text(cenia.read_text().replace("name: CENIA", "name: CENIA Chile"))
-    scala = registry / "scala-data-centers.yaml"
-    scala.write_text(scala.read_text().replace("amount: 215000000", "amount: 275000000"))
-    monkeypatch.setattr(curated, "REGISTRY_DIR", registry)
-    with warehouse_env(settings.warehouse_dir):
-        report = refresh(offline=True, settings=settings, persist_runs=False)
+def test_history_records_what_changed(refresh_with_peeringdb_down):
+    settings, report, _, _ = refresh_with_peeringdb_down
     assert report.loaded == ["curated_registry"] and report.published
     changes = query(settings, """select change_type, entity_label, before_value, after_value from mart_changes
         where entity_type = 'organization' and change_type <> 'new' order by entity_id""")

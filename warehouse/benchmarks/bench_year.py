@@ -210,6 +210,29 @@ def changed_samples(tmp: Path, variant: int) -> Path:
     return samples
 
 
+def node_times(since: float) -> dict[str, float]:
+    """Seconds per dbt node (``execution_time``) of the newest dbt run folder written after ``since``."""
+    target = REPO / "dbt_project" / "target"
+    runs = [d for d in target.glob("cadena_dbt-*") if (d / "run_results.json").is_file()
+            and (d / "run_results.json").stat().st_mtime >= since]
+    if not runs:
+        return {}
+    newest = max(runs, key=lambda d: (d / "run_results.json").stat().st_mtime)
+    results = json.loads((newest / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".", 1)[1]: r["execution_time"] for r in results}
+
+
+def node_growth(day1: dict[str, float], last: dict[str, float], top: int = 12) -> list[str]:
+    """The nodes whose time grew most between the two refreshes, as Markdown table rows."""
+    names = sorted(set(day1) | set(last), key=lambda n: last.get(n, 0) - day1.get(n, 0), reverse=True)
+    rows = ["| node | day 1 s | last day s | growth s |", "|---|---|---|---|"]
+    for name in names[:top]:
+        a, b = day1.get(name), last.get(name)
+        rows.append(f"| {name} | {a if a is None else f'{a:.2f}'} | {b if b is None else f'{b:.2f}'} | "
+                    f"{(b or 0) - (a or 0):+.2f} |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=365)
@@ -224,8 +247,10 @@ def main() -> None:
         warehouse = tmp / "year"
         cold_s, _ = run_refresh(warehouse)
         # a first daily refresh warms the partial-parse state for this warehouse, as any second day would
+        mark = time.time()
         day1_s, day1 = run_refresh(warehouse, "--source", "world_bank", "--source", "peeringdb",
                                    env_extra={"CADENA_SAMPLES_DIR": str(changed_samples(tmp, 1))})
+        day1_nodes = node_times(mark)
         assert day1["published"] and day1["build_scope"] == "subset", day1
         start = datetime.now(UTC) - timedelta(days=args.days + 1)
         t0 = time.perf_counter()
@@ -236,8 +261,10 @@ def main() -> None:
         with duckdb.connect(str(db), read_only=True) as con:
             changes = con.execute("select count(*) from main.mart_changes").fetchone()[0]
         generate_s = time.perf_counter() - t0
+        mark = time.time()
         day365_s, day365 = run_refresh(warehouse, "--source", "world_bank", "--source", "peeringdb",
                                        env_extra={"CADENA_SAMPLES_DIR": str(changed_samples(tmp, 2))})
+        day365_nodes = node_times(mark)
         assert day365["published"] and day365["build_scope"] == "subset", day365
     growth = day365_s / day1_s - 1
     ratio = raw["store_bytes"] / raw["distinct_bytes"]
@@ -263,6 +290,12 @@ def main() -> None:
         "",
         "The samples are small (KBs per source), so the store's figures are ratios, not the live sizes: the "
         "live AWS price file is ~150 MB per change, and it compresses like the samples' JSON does.",
+        "",
+        f"## Where the time went: dbt nodes whose run grew most ({len(day1_nodes)} nodes on day 1, "
+        f"{len(day365_nodes)} on day {args.days}; {sum(day1_nodes.values()):.1f} s and "
+        f"{sum(day365_nodes.values()):.1f} s of node time on two threads)",
+        "",
+        *node_growth(day1_nodes, day365_nodes),
         "",
     ]
     (HERE / "RESULTS_YEAR.md").write_text("\n".join(lines))
