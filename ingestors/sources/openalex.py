@@ -102,9 +102,10 @@ one a client gets a small daily allowance (documented as $0.01-$0.10 of usage,
 i.e. 100-1,000 list requests), with one $1 a day (10,000 list requests), and
 at most 100 requests per second. A live refresh with a key costs ten yearly
 requests, one per country with AI works (at most 49), the institution
-lookups (about 40-60) and the two requests for researchers. Without ``OPENALEX_API_KEY`` the fetch stays inside the
-keyless allowance (:data:`KEYLESS_BUDGET` requests): the ten yearly answers,
-then the institutions of the countries with most AI works in them, while the
+lookups (about 40-60) and the two requests for researchers. Without
+``OPENALEX_API_KEY`` the fetch stays inside the keyless allowance
+(:data:`KEYLESS_BUDGET` requests): the ten yearly answers and the two for
+researchers, then the institutions of the countries with most AI works in them, while the
 worst case (200 new institutions a country, 50 a lookup) still fits (15
 countries, at most 87 requests with the two for researchers, against 89 when
 every country's yearly counts took a request of their own and institutions
