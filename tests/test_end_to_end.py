@@ -295,6 +295,21 @@ def test_value_chain_mart_covers_every_country_and_layer(offline_warehouse):
     assert through_seed[0][0] > 0
 
 
+def test_talent_mart_puts_ai_researchers_beside_developers(offline_warehouse):
+    settings, _ = offline_warehouse
+    rows = query(settings, """select country_iso2, ai_researchers, ai_topics_counted, github_developers is not null,
+            ai_researchers_as_of = cast(openalex_retrieved_at at time zone 'UTC' as date)
+        from mart_talent__country where ai_researchers is not null order by ai_researchers desc""")
+    # the sample's authors answer: seven LatAm countries (its United States group is dropped)
+    assert [r[:3] for r in rows] == [("BR", 5123, 4), ("MX", 2123, 4), ("AR", 1123, 4), ("CL", 923, 4),
+                                     ("CO", 823, 4), ("PE", 223, 4), ("UY", 123, 4)]
+    assert all(r[4] for r in rows) and rows[0][3]
+    assert query(settings, "select count(*) from mart_talent__country") == query(
+        settings, "select count(*) from dim_country")
+    assert query(settings, """select ai_researchers from mart_country_profile where country_iso2 = 'CL'""") == [
+        (923,)]
+
+
 def test_history_records_what_changed(refresh_with_peeringdb_down):
     settings, report, _, _ = refresh_with_peeringdb_down
     assert report.loaded == ["curated_registry"] and report.published
