@@ -308,6 +308,11 @@ def test_talent_mart_puts_ai_researchers_beside_developers(offline_warehouse):
         settings, "select count(*) from dim_country")
     assert query(settings, """select ai_researchers from mart_country_profile where country_iso2 = 'CL'""") == [
         (923,)]
+    # the yearly series starts with this (first) refresh: one point per country, this year's
+    assert query(settings, """select country_iso2, year = year(current_date), ai_researchers, is_current_year
+        from mart_talent__ai_researchers_year order by ai_researchers desc limit 2""") == [
+        ("BR", True, 5123, True), ("MX", True, 2123, True)]
+    assert query(settings, "select count(*) from mart_talent__ai_researchers_year") == [(7,)]
 
 
 def test_history_records_what_changed(refresh_with_peeringdb_down):
