@@ -30,10 +30,7 @@ year_ends as (
     )
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     y.country_iso2 || ':' || y.year as country_year_id,

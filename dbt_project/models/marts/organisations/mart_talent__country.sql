@@ -32,10 +32,7 @@ population as (
     qualify row_number() over (partition by country_iso2 order by year desc) = 1
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     c.country_iso2,
