@@ -97,6 +97,10 @@ def floor(working_db: Path, tmp: Path) -> dict:
             "tests": tests, "nodes": counts}
 
 
+HISTORY_MARKER = ("<!-- Below: the history of this benchmark, kept by hand; "
+                  "bench_refresh.py rewrites only what is above. -->")
+
+
 def changed_samples(tmp: Path) -> Path:
     """A copy of the shipped samples with one more World Bank observation (a changed payload)."""
     samples = tmp / "samples"
@@ -185,7 +189,11 @@ def main() -> None:
         f"- No-change: **{med(nochange):.1f} s**.",
         "",
     ]
-    (HERE / "RESULTS.md").write_text("\n".join(lines))
+    results = HERE / "RESULTS.md"
+    # the hand-kept history below the marker (earlier runs, what changed between them) survives a new run
+    previous = results.read_text() if results.exists() else ""
+    history = previous[previous.index(HISTORY_MARKER):] if HISTORY_MARKER in previous else HISTORY_MARKER + "\n"
+    results.write_text("\n".join(lines) + "\n" + history)
     print("\n".join(lines))
 
 
