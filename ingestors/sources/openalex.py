@@ -459,26 +459,40 @@ def _groups(snapshot, name: str, kind: str, iso2: str, lookups: Mapping[str, Map
         )
 
 
-def _country_groups(snapshot, name: str, year: int) -> Iterator[Record | Reject]:
-    """The LatAm countries' AI works in one year's answer grouped by country (foreign co-authors' countries
-    are dropped)."""
+def _latam_groups(snapshot, name: str, table: str, *, ignore_key=None) -> Iterator[Reject | tuple[str, dict]]:
+    """The groups of a grouped answer (``group_by``), as (ISO2, group) for each LatAm country. A group that is not
+    an object, or whose key is not a country code (unless ``ignore_key`` says to pass over it), is a Reject;
+    other countries (foreign co-authors, a second institution abroad) are dropped."""
     body = _body(snapshot, name, "group_by")
-    url = _query_url(snapshot, name)
     known = by_iso2()
     for i, group in enumerate(body["group_by"]):
         record_id = f"{name}#{i}"
         if not isinstance(group, dict):
-            yield Reject(YEAR_TABLE, record_id, "group is not a JSON object", group)
+            yield Reject(table, record_id, "group is not a JSON object", group)
             continue
         key = group.get("key")
         iso2 = _country(key)
         if iso2 is None:
-            if snapshot.sample and (_year(key) is not None or (isinstance(key, str) and key.startswith(ENTITY))):
-                continue  # offline: one sample answers every kind of request
-            yield Reject(YEAR_TABLE, record_id, f"key {key!r} is not a country code", group)
+            if not (ignore_key and ignore_key(key)):
+                yield Reject(table, record_id, f"key {key!r} is not a country code", group)
             continue
-        if iso2 not in known:
-            continue  # a co-author's country outside LatAm
+        if iso2 in known:
+            yield iso2, group
+
+
+def _country_groups(snapshot, name: str, year: int) -> Iterator[Record | Reject]:
+    """The LatAm countries' AI works in one year's answer grouped by country (foreign co-authors' countries
+    are dropped)."""
+    url = _query_url(snapshot, name)
+
+    def other_sample_answer(key) -> bool:  # offline: one sample answers every kind of request
+        return snapshot.sample and (_year(key) is not None or (isinstance(key, str) and key.startswith(ENTITY)))
+
+    for item in _latam_groups(snapshot, name, YEAR_TABLE, ignore_key=other_sample_answer):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        iso2, group = item
         yield Record(YEAR_TABLE, {"country_iso2": iso2, "year": year, "ai_works": group.get("count")},
                      record_id=f"{iso2}/{year}", record_url=url)
 
@@ -499,20 +513,12 @@ def _author_groups(snapshot) -> Iterator[Record | Reject]:
     """Author profiles with an AI topic per LatAm country of their last known institutions (other countries
     dropped)."""
     topics = _ai_topics(snapshot)
-    body = _body(snapshot, AUTHORS_FILE, "group_by")
     url = _query_url(snapshot, AUTHORS_FILE)
-    known = by_iso2()
-    for i, group in enumerate(body["group_by"]):
-        record_id = f"{AUTHORS_FILE}#{i}"
-        if not isinstance(group, dict):
-            yield Reject(AUTHOR_TABLE, record_id, "group is not a JSON object", group)
+    for item in _latam_groups(snapshot, AUTHORS_FILE, AUTHOR_TABLE):
+        if isinstance(item, Reject):
+            yield item
             continue
-        iso2 = _country(group.get("key"))
-        if iso2 is None:
-            yield Reject(AUTHOR_TABLE, record_id, f"key {group.get('key')!r} is not a country code", group)
-            continue
-        if iso2 not in known:
-            continue  # a second last known institution outside LatAm
+        iso2, group = item
         yield Record(AUTHOR_TABLE, {"country_iso2": iso2, "ai_authors": group.get("count"), "ai_topics": topics},
                      record_id=iso2, record_url=url)
 
