@@ -78,6 +78,16 @@ def pytest_xdist_make_scheduler(config, log):
 SHARED_SAMPLES = Path(os.environ.get("CADENA_SHARED_SAMPLES", REPO_ROOT.parent / "shared" / "samples"))
 
 
+@pytest.fixture(autouse=True)
+def no_real_waiting(monkeypatch):
+    """Rate limits and back-off pause through ``ingestors.core.http.pause``: instant here, so a source spaced at
+    one request every two seconds does not cost the suite real seconds. Tests of the waiting itself pass their
+    own ``sleep`` and clock and see every wait."""
+    from ingestors.core import http
+
+    monkeypatch.setattr(http, "pause", lambda seconds: None)
+
+
 def real_capture(*parts: str) -> Path:
     """Path of a real capture under ``../shared/samples``, or skip the test."""
     path = SHARED_SAMPLES.joinpath(*parts)

@@ -69,7 +69,7 @@ import feedparser
 from bs4 import BeautifulSoup
 from pydantic import Field
 
-from ingestors.core import config
+from ingestors.core import config, http
 from ingestors.core.errors import FetchError, RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.core.snapshots import SnapshotStore
@@ -295,9 +295,10 @@ class HostPacer:
     """Spaces requests to each host ``interval_s`` apart, whatever hosts the configured feeds name."""
 
     def __init__(self, interval_s: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+                 sleep: Callable[[float], None] | None = None):
         self.interval_s = interval_s
-        self._clock, self._sleep = clock, sleep
+        self._clock = clock
+        self._sleep = sleep if sleep is not None else (lambda seconds: http.pause(seconds))
         self._next_at: dict[str, float] = {}
 
     def wait(self, url: str) -> None:

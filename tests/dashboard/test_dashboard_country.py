@@ -15,7 +15,7 @@ warehouse, server, browser, ui = e2e.warehouse, e2e.server, e2e.browser, e2e.ui
 
 def _profile(settings, where: str = "true", params: list | None = None):
     return _sql(settings, f"""select country_iso2, country_name, value_chain_organization_count,
-                                     in_region_model_count, datacenter_mw_operating
+                                     in_region_model_count, datacenter_mw_operating, ai_researchers
                               from mart_country_profile where {where}
                               order by value_chain_organization_count desc, country_name limit 1""", params)[0]
 
@@ -23,11 +23,12 @@ def _profile(settings, where: str = "true", params: list | None = None):
 def test_country_profile_shows_the_busiest_country_first(ui, warehouse):
     settings, _ = warehouse
     ui.goto("country")
-    _, name, orgs, models, mw = _profile(settings)
+    _, name, orgs, models, mw, researchers = _profile(settings)
     assert ui.text("profile-summary").startswith(name)
     assert ui.metric("profile-orgs") == f"{orgs:,}"
     assert ui.metric("profile-models") == f"{models:,}"
     assert ui.metric("profile-mw") == ("—" if mw is None else f"{mw:,.0f}")
+    assert ui.metric("people-researchers") == ("—" if researchers is None else f"{researchers:,}")
     assert ui.page.locator(".st-key-profile-layers [data-testid='stDataFrame']").count() == 1
     ui.assert_clean()
     ui.screenshot("country")

@@ -1,4 +1,5 @@
-"""OpenAlex: parser on the hand-written samples, bad payloads, grouped fetch, institution lookups, offline run."""
+"""OpenAlex: parser on the hand-written samples, bad payloads, grouped fetch, institution lookups, AI researchers,
+offline run."""
 
 from __future__ import annotations
 
@@ -24,14 +25,17 @@ from tests.ingestors.helpers import parse_files, snapshot_from_files
 
 SAMPLES = SAMPLES_DIR / "openalex"
 WORKS, LOOKUP = SAMPLES / "works.json", SAMPLES / "institutions.json"
+TOPICS, AUTHORS = SAMPLES / "topics.json", SAMPLES / "authors.json"
 # What an offline fetch writes: ten yearly answers and the sample countries' institutions, all the same works.json.
 SAMPLE_YEARS = range(2017, 2027)
 SAMPLE_FILES = {
     **{openalex.country_file(y): WORKS for y in SAMPLE_YEARS},
     **{f"works-by-institution-{c}.json": WORKS for c in openalex.SAMPLE_COUNTRIES},
     "institutions-1.json": LOOKUP,
+    openalex.TOPICS_FILE: TOPICS,
+    openalex.AUTHORS_FILE: AUTHORS,
 }
-# The same, as snapshots taken before December 2026 hold it: one yearly file per country.
+# The same, as snapshots taken before December 2026 hold it: one yearly file per country, no authors.
 OLD_SAMPLE_FILES = {
     **{f"works-by-{kind}-{c}.json": WORKS for c in openalex.SAMPLE_COUNTRIES for kind in ("year", "institution")},
     "institutions-1.json": LOOKUP,
@@ -84,6 +88,77 @@ def test_parse_samples(tmp_path: Path) -> None:
     assert sorted((q["table_name"], q["record_id"]) for q in result.quarantine) == [
         ("institutions", f"works-by-institution-{c}.json#22") for c in ("BR", "CL", "MX")]
     assert result.quarantine[0]["reason"] == "key 'https://openalex.org/A5000000001' is not an institution id"
+
+    authors = {r["country_iso2"]: r for r in result.rows["ai_authors_by_country"]}
+    assert {c: r["ai_authors"] for c, r in authors.items()} == {
+        "BR": 5123, "MX": 2123, "AR": 1123, "CL": 923, "CO": 823, "PE": 223, "UY": 123}  # the US group dropped
+    assert {r["ai_topics"] for r in authors.values()} == {4}
+    assert authors["BR"]["_record_id"] == "BR"
+
+
+# --- AI researchers ---------------------------------------------------------------------------
+
+
+def _topics(ids: list[str], count: int | None = None) -> bytes:
+    results = [{"id": f"https://openalex.org/{t}", "display_name": f"Topic {t}"} for t in ids]
+    return json.dumps({"meta": {"count": len(ids) if count is None else count}, "results": results,
+                       "group_by": []}).encode()
+
+
+def test_author_groups_of_a_live_answer(tmp_path: Path) -> None:
+    writer = SnapshotStore(tmp_path).writer("openalex", licence="test", sample=False)
+    writer.add(openalex.country_file(2025), url=openalex.WORKS_URL, status=200, headers={}, query=None,
+               content=_groups([_group("BR", 412)]))
+    writer.add(openalex.works_file("institution", "BR"), url=openalex.WORKS_URL, status=200, headers={}, query=None,
+               content=_groups([_group("https://openalex.org/I77", 12, "Universidad Ejemplo")]))
+    writer.add(openalex.TOPICS_FILE, url=openalex.TOPICS_URL, status=200, headers={}, content=_topics(["T1", "T2"]),
+               query={"filter": "subfield.id:1702", "select": "id,display_name", "per_page": 100})
+    groups = [_group("https://openalex.org/countries/BR", 4100), _group("https://openalex.org/countries/US", 9),
+              _group("MX", 1500), _group("https://openalex.org/I9", 2), _group("https://openalex.org/countries/CL", -4),
+              "UY"]
+    writer.add(openalex.AUTHORS_FILE, url=openalex.AUTHORS_URL, status=200, headers={}, content=_groups(groups),
+               query={"filter": openalex.authors_filter(["T1", "T2"], ["BR", "CL", "MX"]),
+                      "group_by": openalex.BY_AUTHOR_COUNTRY, "per_page": 200, "mailto": "t@example.org"})
+    result = parse_snapshot(SOURCE, writer.commit())
+    rows = result.rows["ai_authors_by_country"]
+    assert [(r["country_iso2"], r["ai_authors"], r["ai_topics"]) for r in rows] == [("BR", 4100, 2), ("MX", 1500, 2)]
+    assert rows[0]["_record_url"] == (
+        "https://api.openalex.org/authors?filter=topics.id%3AT1%7CT2%2Clast_known_institutions.country_code%3A"
+        "BR%7CCL%7CMX&group_by=last_known_institutions.country_code&per_page=200")
+    assert sorted((q["record_id"], q["reason"].split(": ")[0]) for q in result.quarantine) == [
+        ("CL", "ai_authors"),  # a negative count
+        ("authors-by-country.json#3", "key 'https://openalex.org/I9' is not a country code"),
+        ("authors-by-country.json#5", "group is not a JSON object"),
+    ]
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({openalex.AUTHORS_FILE: AUTHORS}, "authors-by-country.json: no ai-topics.json beside it"),
+    ({openalex.AUTHORS_FILE: AUTHORS, openalex.TOPICS_FILE: _topics(["T1", "T2"], count=130)},
+     "ai-topics.json: 2 readable topics of 130 in the AI subfield"),
+    ({openalex.AUTHORS_FILE: AUTHORS, openalex.TOPICS_FILE: _topics([])},
+     "ai-topics.json: 0 readable topics of 0 in the AI subfield"),
+    ({openalex.AUTHORS_FILE: json.dumps({"error": "Invalid query parameters error.",
+                                         "message": "topics.id is not a valid field"}).encode(),
+      openalex.TOPICS_FILE: TOPICS},
+     "authors-by-country.json: the API answered with an error: Invalid query parameters error.; topics.id"),
+])
+def test_bad_author_answers_fail_the_source(tmp_path: Path, files: dict, expected: str) -> None:
+    base = {k: v for k, v in SAMPLE_FILES.items() if k not in (openalex.TOPICS_FILE, openalex.AUTHORS_FILE)}
+    snapshot = snapshot_from_files(tmp_path, "openalex", {**base, **files})
+    with pytest.raises(PayloadError) as info:
+        list(SOURCE.parse(snapshot))
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith(f"openalex: bad payload in snapshot {snapshot.snapshot_id}/")
+    assert expected in str(info.value)
+
+
+def test_a_topics_answer_alone_yields_no_authors(tmp_path: Path) -> None:
+    """When the subfield had more topics than one OR filter takes, the fetch kept the topics answer and sent no
+    authors request: the table is empty (min_rows 0), and the shrink guard stops the load if it had rows."""
+    base = {k: v for k, v in SAMPLE_FILES.items() if k != openalex.AUTHORS_FILE}
+    result = parse_files(tmp_path, SOURCE, base)
+    assert result.rows.get("ai_authors_by_country", []) == [] and result.rows["works_by_country_year"]
 
 
 def test_parse_snapshots_of_the_per_country_yearly_requests(tmp_path: Path) -> None:
@@ -226,8 +301,9 @@ def _yearly_count(iso2: str) -> int:
 class FakeOpenAlex:
     """Answers /works group_by and /institutions lookups like OpenAlex would."""
 
-    def __init__(self) -> None:
+    def __init__(self, topics: int = 60) -> None:
         self.requests: list[httpx.Request] = []
+        self.topics = topics  # in the AI subfield
 
     @staticmethod
     def _country_ids(iso2: str) -> list[int]:
@@ -243,6 +319,16 @@ class FakeOpenAlex:
                         "country_code": "BR" if i == "I7" else "AR", "type": "education", "ror": None}
                        for i in ids]
             return httpx.Response(200, json={"meta": {"count": len(results)}, "results": results, "group_by": []})
+        if request.url.path == "/topics":
+            results = [{"id": f"https://openalex.org/T{10_000 + i}", "display_name": f"Topic {i}"}
+                       for i in range(self.topics)]
+            return httpx.Response(200, json={"meta": {"count": self.topics}, "results": results[:100],
+                                             "group_by": []})
+        if request.url.path == "/authors":
+            asked = q["filter"].split("country_code:")[1].split("|")
+            groups = [_group(f"https://openalex.org/countries/{c}", 3 * _yearly_count(c)) for c in asked
+                      if c not in NO_WORKS] + [_group("https://openalex.org/countries/ES", 40)]
+            return httpx.Response(200, json={"meta": {"count": 9}, "results": [], "group_by": groups})
         if q["group_by"] == openalex.BY_COUNTRY:
             asked = q["filter"].split("country_code:")[1].split("|")
             groups = [_group("US", 5_000)] + [_group(c, _yearly_count(c)) for c in asked if c not in NO_WORKS]
@@ -271,6 +357,15 @@ def test_fetch_groups_each_year_by_country_then_looks_institutions_up(settings, 
     first, last = window(datetime.now(UTC).date())
     works = fake.params("/works")
     yearly, by_inst = works[:last - first + 1], works[last - first + 1:]
+    # after the yearly answers, the AI researchers: the subfield's topics, then one grouped authors request
+    assert [r.url.path for r in fake.requests[last - first + 1:last - first + 3]] == ["/topics", "/authors"]
+    assert fake.params("/topics") == [{"filter": "subfield.id:1702", "select": "id,display_name", "per_page": "100",
+                                       "mailto": "tests@example.org"}]
+    (authors,) = fake.params("/authors")
+    assert authors == {"filter": f"topics.id:{'|'.join(f'T{10_000 + i}' for i in range(60))},"
+                                 f"last_known_institutions.country_code:{'|'.join(countries)}",
+                       "group_by": "last_known_institutions.country_code", "per_page": "200",
+                       "mailto": "tests@example.org"}
     assert yearly == [{"filter": f"primary_topic.subfield.id:1702,publication_year:{y},"
                                  f"authorships.institutions.country_code:{'|'.join(countries)}",
                        "group_by": "authorships.institutions.country_code", "per_page": "200",
@@ -290,7 +385,7 @@ def test_fetch_groups_each_year_by_country_then_looks_institutions_up(settings, 
     assert all(p["select"] == "id,display_name,country_code,type,ror" and p["mailto"] == "tests@example.org"
                for p in lookups)
 
-    assert requests == len(fake.requests) == 10 + len(with_works) + 2
+    assert requests == len(fake.requests) == 10 + 2 + len(with_works) + 2
     assert all(r.headers["user-agent"] == settings.user_agent for r in fake.requests)
     assert all("api_key" not in str(r.url) for r in fake.requests)
     assert snapshot.file(openalex.country_file(last)).query["group_by"] == "authorships.institutions.country_code"
@@ -301,6 +396,8 @@ def test_fetch_groups_each_year_by_country_then_looks_institutions_up(settings, 
     assert {(r["country_iso2"], r["ai_works"]) for r in result.rows["works_by_country_year"] if r["year"] == last} == {
         (c, _yearly_count(c)) for c in with_works}
     assert len(result.rows["institutions"]) == 3 * len(with_works) and result.quarantine == []
+    assert {(r["country_iso2"], r["ai_authors"], r["ai_topics"]) for r in result.rows["ai_authors_by_country"]} == {
+        (c, 3 * _yearly_count(c), 60) for c in with_works}  # Spain dropped
     shared = next(r for r in result.rows["institutions"] if r["institution_id"] == "I7" and r["country_iso2"] == "MX")
     assert (shared["institution_country_iso2"], shared["first_year"], shared["last_year"]) == ("BR", first, last)
 
@@ -317,6 +414,7 @@ def test_without_a_key_the_fetch_stays_inside_the_keyless_allowance(settings, mo
                       if p["group_by"] == "authorships.institutions.lineage"]
     assert len(works) - len(by_institution) == 10
     assert by_institution[:len(LARGEST)] == list(LARGEST) and len(by_institution) == 15
+    assert len(fake.params("/topics")) == len(fake.params("/authors")) == 1
     assert len(fake.requests) <= openalex.KEYLESS_BUDGET
     assert all("authorization" not in r.headers for r in fake.requests)
     assert "OPENALEX_API_KEY" in caplog.text
@@ -328,6 +426,20 @@ def test_institution_countries_fit_the_worst_case() -> None:
     many = tuple(sorted(c.iso2 for c in latam()))
     chosen = openalex.institution_countries(many, {}, keyless=True)
     assert len(chosen) == 15 and 10 + 15 + 15 * 200 // 50 == 85 <= openalex.KEYLESS_BUDGET < 10 + 16 + 16 * 200 // 50
+    with_authors = openalex.institution_countries(many, {}, keyless=True, years=10 + openalex.AUTHOR_REQUESTS)
+    assert len(with_authors) == 15 and 12 + 15 + 15 * 200 // 50 == 87 <= openalex.KEYLESS_BUDGET
+
+
+def test_a_subfield_with_more_topics_than_one_filter_takes_counts_no_authors(settings, monkeypatch, caplog) -> None:
+    """Two OR filters would count an author with topics in both twice: no authors request then, and a warning."""
+    monkeypatch.setenv("OPENALEX_API_KEY", "a-key")
+    fake = FakeOpenAlex(topics=130)
+    with caplog.at_level("WARNING"):
+        snapshot, _ = fetch_snapshot(_unlimited(), settings, offline=False, transport=httpx.MockTransport(fake))
+    assert len(fake.params("/topics")) == 1 and fake.params("/authors") == []
+    assert "AI researchers were not counted" in caplog.text
+    result = parse_snapshot(SOURCE, snapshot)
+    assert result.rows.get("ai_authors_by_country", []) == [] and result.rows["works_by_country_year"]
 
 
 def test_fetch_sends_the_api_key_as_a_header_never_in_the_query(settings, monkeypatch) -> None:
@@ -352,8 +464,10 @@ def test_plan() -> None:
 def test_offline_run_loads_duckdb(settings) -> None:
     result = run_source(SOURCE, settings, offline=True)
     assert result.status == "loaded"
-    assert result.requests == 10 + 3 + 1  # ten years, the institutions of BR, CL and MX, one lookup batch
-    assert result.rows == {"works_by_country_year": 50, "institutions": 21} and result.quarantined == 3
+    # ten years, the AI topics and authors, the institutions of BR, CL and MX, one lookup batch
+    assert result.requests == 10 + 2 + 3 + 1
+    assert result.rows == {"works_by_country_year": 50, "institutions": 21, "ai_authors_by_country": 7}
+    assert result.quarantined == 3
     first, last = window(datetime.now(UTC).date())
     with duckdb.connect(str(settings.working_db), read_only=True) as con:
         assert con.execute("select ai_works from raw_openalex.works_by_country_year "
@@ -365,4 +479,6 @@ def test_offline_run_loads_duckdb(settings) -> None:
         domestic = con.execute("select country_iso2, count(*) from raw_openalex.institutions "
                                "where institution_country_iso2 = country_iso2 group by 1 order by 1").fetchall()
         assert domestic == [("BR", 3), ("CL", 1), ("MX", 2)]
+        assert con.execute("select ai_authors, ai_topics from raw_openalex.ai_authors_by_country "
+                           "where country_iso2 = 'MX'").fetchone() == (2123, 4)
 

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from ingestors.core.config import Settings
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_env, dbt_executable
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_env, dbt_executable, warm_partial_parse
 
 # what the edits feed that the tests read (not the whole warehouse)
 ONLY = "fct_submarine_cables fct_cable_landings snap_submarine_cables mart_changes"
@@ -29,6 +29,8 @@ def changed_warehouse(replay_build, tmp_path_factory):
     shutil.copytree(replay_build.settings.warehouse_dir / "work", root / "work")
     settings = Settings(warehouse_dir=root, contact="tests@example.org")
     db = str(settings.working_db)
+    # a new target folder: start it from the last parse, re-keyed to this warehouse, as the builds do
+    warm_partial_parse(settings.working_db, root / "dbt_target" / "partial_parse.msgpack")
 
     def build() -> None:
         proc = subprocess.run(

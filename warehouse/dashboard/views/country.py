@@ -101,11 +101,12 @@ with ui.page("country", "Country profile",
             ("devs1000", "Developers per 1,000 people", ui.num(row["developers_per_1000_people"], 1)),
             ("works", f"AI works {year(row['ai_works_year'])}",
              ui.num(row["ai_works"])),
+            ("researchers", "AI researchers (OpenAlex, now)", ui.num(row["ai_researchers"])),
             ("funding12", "Funding, last 12 months", ui.usd(row["funding_usd_last_12_months"])),
             ("rounds12", "Rounds, last 12 months", ui.num(row["funding_rounds_last_12_months"])),
             ("fundingall", "Funding, all time", ui.usd(row["funding_usd_all_time"])),
         ])
-        ui.source("mart_talent__country_quarter", "fct_research_output", "fct_funding_rounds")
+        ui.source("mart_talent__country_quarter", "mart_talent__country", "fct_research_output", "fct_funding_rounds")
 
         st.subheader("AI model services in the country's cloud regions")
         models = ui.q("""select provider, service, region, model, model_publisher, direction, deployment,

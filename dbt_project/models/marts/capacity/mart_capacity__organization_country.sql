@@ -3,6 +3,10 @@
 -- latest figure of each site (fct_organization_sites). Operating and pipeline
 -- are kept apart; a "claimed" potential is never pipeline; nothing is summed
 -- across countries or across a site's dates.
+--
+-- Facilities come from two sources that do not link their sites to each other: PeeringDB's facilities and the
+-- registry's data-center sites. One building listed by both would count twice, so facility_count is the larger of
+-- the two counts (a lower bound on distinct sites), with each source's own count beside it.
 with sites as (
     select * from {{ ref('fct_organization_sites') }}
 )
@@ -12,7 +16,14 @@ select
     s.organization_id,
     d.organization_name,
     s.country_iso2,
-    count(distinct s.site_key) filter (where s.presence_kind = 'facility') as facility_count,
+    greatest(
+        count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key like 'peeringdb:%'),
+        count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key not like 'peeringdb:%')
+    ) as facility_count,
+    count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key like 'peeringdb:%')
+        as peeringdb_facility_count,
+    count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key not like 'peeringdb:%')
+        as registry_facility_count,
     count(distinct s.site_key) filter (where s.presence_kind = 'cloud_region') as cloud_region_count,
     count(distinct s.site_key) filter (where s.presence_kind = 'cable_landing') as cable_landing_count,
     count(distinct s.site_key) filter (where s.presence_kind = 'ixp') as ixp_count,

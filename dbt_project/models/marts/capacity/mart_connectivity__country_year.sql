@@ -79,10 +79,7 @@ spine as (
         is not null
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     s.country_iso2,

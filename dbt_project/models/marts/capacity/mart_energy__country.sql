@@ -23,10 +23,7 @@ latest as (
     group by 1
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     e.country_iso2,

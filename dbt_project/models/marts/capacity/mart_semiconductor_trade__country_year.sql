@@ -22,10 +22,7 @@ population as (
     where indicator_code = 'SP.POP.TOTL'
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     t.country_iso2,

@@ -55,10 +55,7 @@ measures as (
     left join {{ ref('mart_infrastructure__country') }} as infra using (country_iso2)
 ),
 
-build as (
-    select coalesce(bool_or(is_sample), false) as is_sample_data
-    from {{ ref('int_source_loads_latest') }}
-)
+build as ({{ sample_build() }})
 
 select
     m.country_iso2,

@@ -1,5 +1,5 @@
 -- One row per LatAm country with every layer of the chain side by side: organisations per layer, capacity and
--- who holds it, GPU access and price, energy, connectivity, talent, funding, AI model services in region and the ILIA score.
+-- who holds it, GPU access and price, energy, connectivity, talent (developers, AI researchers), funding, AI model services in region and the ILIA score.
 {% set layers = ['hardware_infrastructure', 'data', 'research', 'foundation_models', 'mlops_tooling',
                  'applications', 'integration', 'end_users'] %}
 with layers as (
@@ -35,6 +35,11 @@ talent as (
     select country_iso2, period as github_period, developers as github_developers, developers_per_1000_people
     from {{ ref('mart_talent__country_quarter') }}
     qualify row_number() over (partition by country_iso2 order by year desc, quarter desc) = 1
+),
+
+researchers as (
+    select country_iso2, ai_researchers, ai_researchers_as_of, ai_researchers_per_million_people
+    from {{ ref('mart_talent__country') }}
 ),
 
 research as (
@@ -160,6 +165,9 @@ select
     rf.ai_works_full_year,
     rf.ai_works_in_full_year,
     1e6 * rf.ai_works_in_full_year / nullif(i.population, 0) as ai_works_per_million_people,
+    rs.ai_researchers,
+    rs.ai_researchers_as_of,
+    rs.ai_researchers_per_million_people,
     f.funding_usd_last_12_months,
     coalesce(f.funding_rounds_last_12_months, 0) as funding_rounds_last_12_months,
     f.funding_usd_all_time,
@@ -179,6 +187,7 @@ left join layers as l using (country_iso2)
 left join organisations as o using (country_iso2)
 left join funding as f using (country_iso2)
 left join talent as t using (country_iso2)
+left join researchers as rs using (country_iso2)
 left join research as r using (country_iso2)
 left join research_full_year as rf using (country_iso2)
 left join trade as tr using (country_iso2)
