@@ -88,10 +88,16 @@ def profile_checksum(working_db: Path) -> str:
     dbt keys partial parsing on it (``ManifestLoader.build_manifest_state_check``: the sorted
     ``connection_info()`` items, pretty-printed, hashed) and the profile's ``path`` is one of them.
     """
+    import yaml
     from dbt.adapters.duckdb.credentials import DuckDBCredentials
     from dbt.contracts.files import FileHash
 
-    keys = sorted(DuckDBCredentials.from_dict({"path": str(working_db), "schema": "main"}).connection_info())
+    # the profile's own fields (settings, extensions, ... if it ever has them), with the path this build renders
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["cadena"]
+    output = dict(profile["outputs"][profile.get("target", "local")])
+    fields = {k: v for k, v in output.items() if k not in ("type", "threads")}
+    fields.update(path=str(working_db), schema=fields.get("schema", "main"))
+    keys = sorted(DuckDBCredentials.from_dict(fields).connection_info())
     return FileHash.from_contents(pprint.pformat(keys)).checksum
 
 
