@@ -101,9 +101,15 @@ class Fetched:
 
 
 def pause(seconds: float) -> None:
-    """Wait: the one place the HTTP layer sleeps (rate limits, back-off), looked up when it waits, so the test
-    suite can make waiting instant (tests/conftest.py) while tests of the waiting itself pass their own."""
+    """The one place the HTTP layer really sleeps (rate limits, back-off). The test suite replaces it to make
+    waiting instant (tests/conftest.py); tests of the waiting itself pass their own ``sleep``."""
     time.sleep(seconds)
+
+
+def wait(seconds: float) -> None:
+    """The default ``sleep`` of the HTTP layer: calls :func:`pause` as it is when the wait happens (a default
+    argument bound to ``pause`` itself would keep the real one)."""
+    pause(seconds)
 
 
 @dataclass
@@ -112,7 +118,7 @@ class RateLimiter:
 
     per_second: float
     clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] | None = None  # default: pause()
+    sleep: Callable[[float], None] = wait
     _next_at: float = field(default=0.0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -121,7 +127,7 @@ class RateLimiter:
             now = self.clock()
             delay = self._next_at - now
             if delay > 0:
-                (pause if self.sleep is None else self.sleep)(delay)
+                self.sleep(delay)
                 now += delay
             self._next_at = now + 1.0 / self.per_second
 
@@ -258,7 +264,7 @@ class HttpClient:
         attempts: int = 5,
         backoff_max_s: float = 60.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] | None = None,  # default: pause()
+        sleep: Callable[[float], None] = wait,
         clock: Callable[[], float] = time.monotonic,
         max_requests: int | None = None,
     ):
@@ -273,7 +279,7 @@ class HttpClient:
         self._attempts = attempts
         self._backoff_max_s = backoff_max_s
         self._host_backoff = backoff
-        self._sleep = sleep if sleep is not None else (lambda seconds: pause(seconds))
+        self._sleep = sleep
         self._clock = clock
         self._started = clock()
         self._client = httpx.Client(

@@ -295,10 +295,9 @@ class HostPacer:
     """Spaces requests to each host ``interval_s`` apart, whatever hosts the configured feeds name."""
 
     def __init__(self, interval_s: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] | None = None):
+                 sleep: Callable[[float], None] = http.wait):
         self.interval_s = interval_s
-        self._clock = clock
-        self._sleep = sleep if sleep is not None else (lambda seconds: http.pause(seconds))
+        self._clock, self._sleep = clock, sleep
         self._next_at: dict[str, float] = {}
 
     def wait(self, url: str) -> None:
