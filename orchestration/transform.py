@@ -19,6 +19,7 @@ from orchestration import build_policy
 from orchestration.dbt_manifest import (
     DBT_PROJECT_DIR,
     MANIFEST,
+    PARTIAL_PARSE_NAME,
     TARGET_DIR,
     keep_partial_parse_warm,
     manifest_is_current,
@@ -41,8 +42,9 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # definitions, never at import. The dev parse runs with the profile pointed at this warehouse's working file, as the
 # builds do, and starts from the last parse re-keyed to that profile, so it parses only what changed.
 if dbt_project.preparer.using_dagster_dev() and not manifest_is_current(files := project_hash()):
-    os.environ["CADENA_DB_PATH"] = str(Settings.from_env().working_db)
-    warm_partial_parse(Settings.from_env().working_db)
+    working_db = Settings.from_env().working_db
+    os.environ["CADENA_DB_PATH"] = str(working_db)
+    warm_partial_parse(working_db)
     dbt_project.prepare_if_dev()
     record_manifest(files)
 if not MANIFEST.is_file():
@@ -99,7 +101,7 @@ def cadena_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, caden
         build_policy.mark_build_started(settings)
         # this run's dbt target folder, seeded with the last parse re-keyed to this warehouse's profile
         run_target = TARGET_DIR / f"cadena_dbt-{context.run.run_id[:7]}-{uuid4().hex[:7]}"
-        warm_partial_parse(settings.working_db, run_target / "partial_parse.msgpack")
+        warm_partial_parse(settings.working_db, run_target / PARTIAL_PARSE_NAME)
         invocation = dbt.cli(["build"], context=context, target_path=run_target)
         yield from invocation.stream()
         keep_partial_parse_warm(invocation.target_path)

@@ -6,7 +6,7 @@
 --
 -- Facilities come from two sources that do not link their sites to each other: PeeringDB's facilities and the
 -- registry's data-center sites. One building listed by both would count twice, so facility_count is the larger of
--- the two counts (a lower bound on distinct sites), with each source's own count beside it.
+-- the two counts (a lower bound on distinct sites; macro facility_count), with each source's own count beside it.
 with sites as (
     select * from {{ ref('fct_organization_sites') }}
 )
@@ -16,10 +16,7 @@ select
     s.organization_id,
     d.organization_name,
     s.country_iso2,
-    greatest(
-        count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key like 'peeringdb:%'),
-        count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key not like 'peeringdb:%')
-    ) as facility_count,
+    {{ facility_count("s.presence_kind = 'facility'") }} as facility_count,
     count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key like 'peeringdb:%')
         as peeringdb_facility_count,
     count(distinct s.site_key) filter (where s.presence_kind = 'facility' and s.site_key not like 'peeringdb:%')
