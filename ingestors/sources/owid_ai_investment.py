@@ -44,7 +44,8 @@ file. A row whose year or value cannot be read is quarantined on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from ingestors.core.errors import RecordError
@@ -161,22 +162,30 @@ def observations(slug: str, header: list[str], cells: list[str], columns: dict[s
         }
 
 
+def grapher_records(table: str, slug: str, header: list[str], rows: list[list[str]],
+                    line_rows: Callable[[list[str]], Iterable[dict]],
+                    record_id: Callable[[dict], str]) -> Iterator[Record | Reject]:
+    """The records of a grapher CSV's data lines (``line_rows`` turns one line's cells into rows): blank lines
+    are skipped, and a line whose cells fail (``RecordError``) is a Reject naming the file and line."""
+    for line, cells in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            found = list(line_rows(cells))
+        except RecordError as exc:
+            yield Reject(table, f"{csv_file(slug)} line {line}", str(exc), dict(zip(header, cells, strict=False)))
+            continue
+        for data in found:
+            yield Record(table, data, record_url=chart_url(slug), record_id=record_id(data))
+
+
 def parse(snapshot) -> Iterator[Record | Reject]:
     for slug in SERIES:
         columns, chart_citation = read_metadata(snapshot, slug)
         header, rows = read_csv(snapshot, slug)
-        for line, cells in enumerate(rows, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            try:
-                found = list(observations(slug, header, cells, columns, chart_citation))
-            except RecordError as exc:
-                raw = dict(zip(header, cells, strict=False))
-                yield Reject(TABLE, f"{csv_file(slug)} line {line}", str(exc), raw)
-                continue
-            for data in found:
-                yield Record(TABLE, data, record_url=chart_url(slug),
-                             record_id=f"{slug}/{data['entity']}/{data['year']}/{data['indicator']}")
+        yield from grapher_records(TABLE, slug, header, rows,
+                                   partial(observations, slug, header, columns=columns, chart_citation=chart_citation),
+                                   lambda data: f"{data['series']}/{data['entity']}/{data['year']}/{data['indicator']}")
 
 
 SOURCE = Source(

@@ -47,7 +47,14 @@ from ingestors.core.errors import RecordError
 from ingestors.core.registry import FetchPlan, Record, Reject, Row, Source, Table
 from ingestors.domain import numbers
 from ingestors.domain.countries import by_iso3
-from ingestors.sources.owid_ai_investment import chart_url, csv_file, metadata_file, parse_value, read_metadata
+from ingestors.sources.owid_ai_investment import (
+    chart_url,
+    csv_file,
+    grapher_records,
+    metadata_file,
+    parse_value,
+    read_metadata,
+)
 
 NAME = "owid_mobile_coverage"
 HOST = "ourworldindata.org"
@@ -133,17 +140,9 @@ def coverage(header: list[str], cells: list[str], columns: dict[str, dict],
 def parse(snapshot) -> Iterator[Record | Reject]:
     columns, chart_citation = read_metadata(snapshot, SLUG)
     header, rows = read_csv(snapshot)
-    for line, cells in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        try:
-            found = list(coverage(header, cells, columns, chart_citation))
-        except RecordError as exc:
-            yield Reject(TABLE, f"{csv_file(SLUG)} line {line}", str(exc), dict(zip(header, cells, strict=False)))
-            continue
-        for data in found:
-            yield Record(TABLE, data, record_url=chart_url(SLUG),
-                         record_id=f"{data['entity']}/{data['year']}/{data['generation']}")
+    yield from grapher_records(TABLE, SLUG, header, rows,
+                               lambda cells: coverage(header, cells, columns, chart_citation),
+                               lambda data: f"{data['entity']}/{data['year']}/{data['generation']}")
 
 
 SOURCE = Source(
